@@ -1,0 +1,249 @@
+"""The `grader` command. Thin: it parses options, calls the Python API and sets the exit code.
+
+Exit codes:
+    0  every submission was graded (and reached --fail-under, when given)
+    1  every submission was graded, but one scored below --fail-under
+    2  the command line was wrong
+    3  a submission could not be graded (invalid, build failed, did not start or get ready)
+    4  the grader itself failed: bad task, no Docker engine, or a harness_error result
+  130  interrupted
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from grader.batch import grade_batch, name_submissions
+from grader.console import ProgressView, print_summary
+from grader.doctor import run_checks
+from grader.engine import connect, remove_labelled
+from grader.errors import GraderError
+from grader.pipeline import plan_grading
+from grader.result import Result, Status
+from grader.task_checks import coverage_problems
+from grader.task_files import TaskLocation, list_task_ids, load_task
+from grader.version import VERSION
+
+EXIT_BELOW_THRESHOLD = 1
+EXIT_NOT_GRADED = 3
+EXIT_GRADER_ERROR = 4
+EXIT_INTERRUPTED = 130
+
+tasks_dir_option = click.option(
+    "--tasks-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of tasks (default: $GRADER_TASKS_DIR, ./tasks, or the bundled tasks).",
+)
+
+
+@click.group()
+@click.version_option(VERSION, prog_name="grader")
+def cli() -> None:
+    """Grade take-home web-API submissions in hardened Docker containers."""
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--task", "-t", "task_ref", required=True, help="Task id, or a task folder.")
+@click.option("--suite", "suites", multiple=True, help="Run only this suite (repeatable).")
+@click.option("--public-only", is_flag=True, help="Run only the public suites.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Results folder; each run writes a subfolder.",
+)
+@click.option("--run-id", default=None, help="Name of the run's subfolder (default: a timestamp).")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit 1 if a submission scores below this percentage.",
+)
+@click.option("--keep-images", is_flag=True, help="Keep the built images (for debugging).")
+@tasks_dir_option
+def grade(
+    sources: tuple[str, ...],
+    task_ref: str,
+    suites: tuple[str, ...],
+    public_only: bool,
+    jobs: int,
+    out: Path,
+    run_id: str | None,
+    fail_under: float | None,
+    keep_images: bool,
+    tasks_dir: Path | None,
+) -> None:
+    """Grade SOURCES (folders, .zip/.tar.gz archives or git URLs, URL#ref) against a task."""
+    console = Console()
+    task = load_task(task_ref, TaskLocation.find(tasks_dir))
+    if public_only:
+        suites = tuple(s.id for s in task.spec.suites if s.visibility == "public")
+    plan = plan_grading(task, suites)
+    names = [s.id for s in name_submissions(list(sources))]
+    console.print(
+        f"grading {len(names)} submission(s) against {task.id} {task.spec.version} "
+        f"(suites: {', '.join(s.id for s in plan.suites)})",
+        highlight=False,
+    )
+    with ProgressView(console, names) as view:
+        outcome = grade_batch(
+            list(sources), plan, out, jobs=jobs, run_id=run_id, emit=view, keep_images=keep_images
+        )
+    print_summary(console, outcome.results, outcome.run_dir)
+    sys.exit(exit_code_for(outcome.results, fail_under))
+
+
+def exit_code_for(results: tuple[Result, ...], fail_under: float | None) -> int:
+    statuses = {result.status for result in results}
+    if Status.HARNESS_ERROR in statuses:
+        return EXIT_GRADER_ERROR
+    if any(status.is_candidate_failure for status in statuses):
+        return EXIT_NOT_GRADED
+    if fail_under is not None and any(
+        result.score is not None and result.score.percent < fail_under for result in results
+    ):
+        return EXIT_BELOW_THRESHOLD
+    return 0
+
+
+@cli.group()
+def tasks() -> None:
+    """List, show and validate tasks."""
+
+
+@tasks.command("list")
+@tasks_dir_option
+def tasks_list(tasks_dir: Path | None) -> None:
+    """List the tasks that can be graded."""
+    location = TaskLocation.find(tasks_dir)
+    for task_id in list_task_ids(location):
+        try:
+            task = load_task(task_id, location)
+            click.echo(f"{task.id}\t{task.spec.version}\t{task.spec.title}")
+        except GraderError as error:
+            click.echo(f"{task_id}\tINVALID\t{error.message.splitlines()[0]}")
+
+
+@tasks.command("show")
+@click.argument("task_ref")
+@tasks_dir_option
+def tasks_show(task_ref: str, tasks_dir: Path | None) -> None:
+    """Show a task's runtime contract, suites and rubric."""
+    task = load_task(task_ref, TaskLocation.find(tasks_dir))
+    spec, console = task.spec, Console()
+    console.print(f"[bold]{spec.id}[/] {spec.version}: {spec.title}", highlight=False)
+    console.print(
+        f"folder {task.root}\ntests  {task.tests_root}\nsha256 {task.sha256}",
+        markup=False,
+        highlight=False,
+    )
+    runtime = spec.runtime
+    console.print(
+        f"runtime: port {runtime.port}, health {runtime.health_path}, start-up "
+        f"{runtime.startup_timeout_s:g} s, memory {runtime.memory_mb} MiB, cpus {runtime.cpus:g}, "
+        f"pids {runtime.pids}, base image {runtime.base_images[0]}",
+        markup=False,
+        highlight=False,
+    )
+    plan = plan_grading(task)
+    table = Table(title="rubric")
+    for column in ("criterion", "title", "points", *(s.id for s in spec.suites)):
+        table.add_column(column)
+    for category in spec.rubric.categories:
+        table.add_row(f"[bold]{category.id}[/]", category.title, f"{category.weight:g}")
+        share = sum(c.weight for c in category.criteria)
+        for criterion in category.criteria:
+            counts = [
+                str(sum(1 for t in plan.planned[s.id] if t.criterion == criterion.id))
+                for s in spec.suites
+            ]
+            points = category.weight * criterion.weight / share
+            table.add_row(f"  {criterion.id}", criterion.title, f"{points:.2f}", *counts)
+    console.print(table)
+
+
+@tasks.command("validate")
+@click.argument("task_refs", nargs=-1)
+@tasks_dir_option
+def tasks_validate(task_refs: tuple[str, ...], tasks_dir: Path | None) -> None:
+    """Check tasks (all when none is named): files, suites and rubric coverage."""
+    location = TaskLocation.find(tasks_dir)
+    failed = False
+    for ref in task_refs or tuple(list_task_ids(location)):
+        try:
+            task = load_task(ref, location)
+            plan = plan_grading(task)
+            problems = coverage_problems(task.spec, plan.all_planned())
+        except GraderError as error:
+            problems = [error.message]
+        if problems:
+            failed = True
+            click.echo(f"{ref}: INVALID")
+            for problem in problems:
+                click.echo(f"  - {problem}")
+        else:
+            counts = ", ".join(f"{len(tests)} {suite}" for suite, tests in plan.planned.items())
+            click.echo(f"{ref}: ok ({counts} tests)")
+    if failed:
+        sys.exit(EXIT_GRADER_ERROR)
+
+
+@cli.command()
+@click.option("--run", "run_id", default=None, help="Only what this run made.")
+def clean(run_id: str | None) -> None:
+    """Remove every container, network, volume and image the harness labelled."""
+    removed = remove_labelled(connect(), run_id)
+    click.echo(
+        f"removed {len(removed.containers)} container(s), {len(removed.networks)} network(s), "
+        f"{len(removed.volumes)} volume(s), {len(removed.images)} image(s)"
+    )
+    for error in removed.errors:
+        click.echo(f"could not remove {error}", err=True)
+    if removed.errors:
+        sys.exit(EXIT_GRADER_ERROR)
+
+
+@cli.command()
+@tasks_dir_option
+def doctor(tasks_dir: Path | None) -> None:
+    """Check that this machine can grade: engine, base images, tasks, packages."""
+    checks = run_checks(TaskLocation.find(tasks_dir))
+    for check in checks:
+        click.echo(f"{'ok ' if check.ok else 'BAD'} {check.name}: {check.detail}")
+    if not all(check.ok for check in checks):
+        sys.exit(EXIT_GRADER_ERROR)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, _interrupt)  # clean up on `kill` as on Ctrl-C
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the containers of this run were removed", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except GraderError as error:
+        click.echo(f"error: {error.message}", err=True)
+        sys.exit(error.exit_code)

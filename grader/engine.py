@@ -1,0 +1,88 @@
+"""The Docker engine: connecting to it, labelling what the harness makes, cleaning it up.
+
+Every container, network and image the harness creates carries `LABEL_MANAGED`, and the id of
+the run that made it, so `grader clean` can find leftovers of a run that was killed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import docker.errors
+import requests
+
+import docker
+from grader.errors import EngineUnavailable
+
+LABEL_MANAGED = "io.grader.managed"
+LABEL_RUN = "io.grader.run"
+LABEL_SUBMISSION = "io.grader.submission"
+
+
+def connect(timeout_s: float = 60.0) -> Any:
+    """A `docker.DockerClient` on the engine from the environment, or `EngineUnavailable`."""
+    try:
+        client = docker.DockerClient.from_env(timeout=int(timeout_s))
+        client.ping()
+    except (docker.errors.DockerException, requests.RequestException) as error:
+        raise EngineUnavailable(
+            f"no Docker engine answers ({error}); start one, for example with "
+            "`bash docker/ensure-engine.sh` (as root), then `grader doctor`"
+        ) from None
+    return client
+
+
+def labels_for(run_id: str, submission_id: str) -> dict[str, str]:
+    return {LABEL_MANAGED: "true", LABEL_RUN: run_id, LABEL_SUBMISSION: submission_id}
+
+
+def require_image(client: Any, image: str) -> None:
+    try:
+        client.images.get(image)
+    except docker.errors.ImageNotFound:
+        raise EngineUnavailable(
+            f"base image {image} is not on this engine; make it with "
+            f"`bash docker/ensure-base-image.sh {image}`"
+        ) from None
+
+
+@dataclass
+class Removed:
+    containers: list[str] = field(default_factory=list)
+    networks: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    volumes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def count(self) -> int:
+        return len(self.containers) + len(self.networks) + len(self.images) + len(self.volumes)
+
+
+def remove_labelled(client: Any, run_id: str | None = None) -> Removed:
+    """Remove every container, network, volume and image labelled by the harness (or one run)."""
+    wanted = [f"{LABEL_MANAGED}=true"] + ([f"{LABEL_RUN}={run_id}"] if run_id else [])
+    filters = {"label": wanted}
+    removed = Removed()
+    for container in client.containers.list(all=True, filters=filters):
+        _attempt(removed, container.name, lambda c=container: c.remove(force=True, v=True))
+        removed.containers.append(container.name)
+    for network in client.networks.list(filters=filters):
+        _attempt(removed, network.name, network.remove)
+        removed.networks.append(network.name)
+    for volume in client.volumes.list(filters=filters):
+        _attempt(removed, volume.name, lambda v=volume: v.remove(force=True))
+        removed.volumes.append(volume.name)
+    for image in client.images.list(all=True, filters=filters):
+        _attempt(removed, image.short_id, lambda i=image: client.images.remove(i.id, force=True))
+        removed.images.append(image.short_id)
+    return removed
+
+
+def _attempt(removed: Removed, name: str, action: Any) -> None:
+    try:
+        action()
+    except docker.errors.NotFound:
+        pass
+    except docker.errors.APIError as error:
+        removed.errors.append(f"{name}: {error.explanation or error}")

@@ -1,0 +1,31 @@
+"""The one error root of the harness.
+
+Only faults of the grader itself are exceptions: a bad task file, no Docker engine, a results
+folder that cannot be written. Anything a submission does wrong becomes data in its result.
+
+    GraderError            exit code 4 unless a subclass says otherwise
+    ├── TaskError          a task file or folder is invalid or missing
+    └── EngineUnavailable  no Docker engine can be reached, or the base image is missing
+
+Only the CLI turns these into a process exit.
+"""
+
+from __future__ import annotations
+
+
+class GraderError(Exception):
+    """A fault of the grader or its configuration, with a message meant for a person."""
+
+    exit_code = 4
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TaskError(GraderError):
+    """A task is missing or its files are invalid."""
+
+
+class EngineUnavailable(GraderError):
+    """No Docker engine answers, or something it needs (a base image) is missing."""

@@ -1,0 +1,303 @@
+"""Grading one submission: intake -> build -> run -> probe -> test -> score -> write.
+
+Each stage takes the previous one's output, is bounded in time, and is recorded with its
+duration. A submission that fails a stage gets a complete result with a status and a score of
+0; a fault of the grader itself (an engine error, a bug) gets `harness_error` and no score.
+Whatever happens, the container, its network, the image and the work folder are removed.
+If the run is cancelled (Ctrl-C) the result is not written: a half-graded submission would
+carry a wrong score, and a resumed run grades it again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import docker.errors
+
+from grader.build import BuildFailure, build_image
+from grader.engine import labels_for
+from grader.errors import TaskError
+from grader.events import Listener, StageFinished, StageStarted, SubmissionGraded, ignore
+from grader.intake import IntakeLimits, Refusal, take_in
+from grader.probe import NotReady, probe_until_ready
+from grader.result import (
+    Outcome,
+    Result,
+    StageRecord,
+    StageStatus,
+    Status,
+    SubmissionInfo,
+    TaskInfo,
+    TestOutcome,
+)
+from grader.results_store import write_log, write_result
+from grader.run import AppContainer, StartFailure, container_state, full_log, start_app, stop_app
+from grader.scoring import score_outcomes
+from grader.suites import plan_suite, run_suite
+from grader.task import SuiteSpec, Task
+from grader.version import VERSION
+
+MESSAGE_TAIL_LINES = 15
+
+
+class Cancelled(Exception):
+    """The run was interrupted; this submission's result is not written."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: str
+    source: str
+
+
+@dataclass(frozen=True)
+class GradingPlan:
+    """What every submission of a run is graded against: the task and its planned tests."""
+
+    task: Task
+    suites: tuple[SuiteSpec, ...]
+    planned: dict[str, tuple[TestOutcome, ...]]
+
+    def all_planned(self) -> tuple[TestOutcome, ...]:
+        return tuple(test for suite in self.suites for test in self.planned[suite.id])
+
+
+def plan_grading(task: Task, suite_ids: tuple[str, ...] = ()) -> GradingPlan:
+    """Select suites (all when none are named) and collect their tests once for the run."""
+    known = {suite.id: suite for suite in task.spec.suites}
+    unknown = [s for s in suite_ids if s not in known]
+    if unknown:
+        raise TaskError(f"task {task.id} has no suite {unknown[0]!r} (suites: {', '.join(known)})")
+    suites = tuple(known[s] for s in suite_ids) if suite_ids else task.spec.suites
+    return GradingPlan(task, suites, {suite.id: plan_suite(task, suite) for suite in suites})
+
+
+@dataclass(frozen=True)
+class GradeSettings:
+    run_id: str
+    run_dir: Path
+    intake_limits: IntakeLimits = field(default_factory=IntakeLimits)
+    keep_image: bool = False
+
+
+@dataclass
+class _Grading:
+    """The record of one submission's grading as it goes."""
+
+    submission: Submission
+    plan: GradingPlan
+    settings: GradeSettings
+    emit: Listener
+    cancel: threading.Event
+    started_at: str = field(default_factory=lambda: _now())
+    sha256: str | None = None
+    stages: list[StageRecord] = field(default_factory=list)
+    logs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        return self.settings.run_dir / self.submission.id
+
+    def keep_log(self, name: str, text: str) -> None:
+        self.logs[name] = write_log(self.folder, name, text)
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[_Stage]:
+        if self.cancel.is_set():
+            raise Cancelled()
+        self.emit(StageStarted(self.submission.id, name))
+        current = _Stage()
+        started = time.monotonic()
+        try:
+            yield current
+        except BaseException as error:
+            current.status, current.detail = StageStatus.FAILED, f"interrupted: {error!r}"
+            raise
+        finally:
+            record = StageRecord(
+                name, current.status, round(time.monotonic() - started, 3), current.detail
+            )
+            self.stages.append(record)
+            self.emit(
+                StageFinished(
+                    self.submission.id, name, record.status, record.duration_s, record.detail
+                )
+            )
+
+    def finish(self, status: Status, message: str, tests: tuple[TestOutcome, ...]) -> Result:
+        if self.cancel.is_set():
+            raise Cancelled()
+        task = self.plan.task
+        result = Result(
+            grader_version=VERSION,
+            task=TaskInfo(task.id, task.spec.version, task.sha256),
+            submission=SubmissionInfo(self.submission.id, self.submission.source, self.sha256),
+            status=status,
+            message=message,
+            score=None
+            if status is Status.HARNESS_ERROR
+            else score_outcomes(task.spec.rubric, tests),
+            tests=tests,
+            stages=tuple(self.stages),
+            started_at=self.started_at,
+            finished_at=_now(),
+            suites=tuple(suite.id for suite in self.plan.suites),
+            logs=dict(self.logs),
+        )
+        path = write_result(self.folder, result)
+        self.emit(SubmissionGraded(self.submission.id, result, str(path)))
+        return result
+
+    def fail(self, status: Status, message: str) -> Result:
+        """Finish a submission that never reached (or finished) the tests: 0 for every test."""
+        not_run = tuple(
+            TestOutcome(**{**test.__dict__, "message": f"{status.value}: {_first_line(message)}"})
+            for test in self.plan.all_planned()
+        )
+        return self.finish(status, message, not_run)
+
+
+@dataclass
+class _Stage:
+    status: StageStatus = StageStatus.OK
+    detail: str = ""
+
+    def failed(self, detail: str) -> None:
+        self.status, self.detail = StageStatus.FAILED, detail
+
+
+def grade_submission(
+    submission: Submission,
+    plan: GradingPlan,
+    settings: GradeSettings,
+    client: Any,
+    emit: Listener = ignore,
+    cancel: threading.Event | None = None,
+) -> Result:
+    grading = _Grading(submission, plan, settings, emit, cancel or threading.Event())
+    workdir = Path(tempfile.mkdtemp(prefix="grader-work-"))
+    held: dict[str, Any] = {}
+    try:
+        return _grade(grading, client, workdir, held)
+    except Cancelled:
+        raise
+    except Exception as error:  # a fault of the grader, not of the submission
+        grading.keep_log("harness", traceback.format_exc())
+        message = (
+            f"the grader failed ({type(error).__name__}: {error}); "
+            "this is not the candidate's score"
+        )
+        return grading.finish(Status.HARNESS_ERROR, message, plan.all_planned())
+    finally:
+        _tear_down(client, held, keep_image=settings.keep_image)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) -> Result:
+    settings, task = grading.settings, grading.plan.task
+    runtime = task.spec.runtime
+    name = f"grader-{settings.run_id}-{grading.submission.id}"
+    labels = labels_for(settings.run_id, grading.submission.id)
+
+    with grading.stage("intake") as stage:
+        tree = take_in(grading.submission.source, workdir / "source", settings.intake_limits)
+        if isinstance(tree, Refusal):
+            stage.failed(tree.reason)
+    if isinstance(tree, Refusal):
+        return grading.fail(Status.INVALID_SUBMISSION, f"the submission was refused: {tree.reason}")
+    grading.sha256 = tree.sha256
+
+    with grading.stage("build") as stage:
+        built = build_image(client, tree.path, runtime, name, labels)
+        if isinstance(built, BuildFailure):
+            stage.failed(built.reason)
+        else:
+            held["image"] = built.image_id
+            stage.detail = f"{built.dockerfile} -> {built.image_id[:19]}"
+        if built.log:
+            grading.keep_log("build", built.log)
+    if isinstance(built, BuildFailure):
+        return grading.fail(built.status, _with_tail(built.reason, built.log, "build output"))
+
+    with grading.stage("run") as stage:
+        app = start_app(client, built.image_id, runtime, name, labels)
+        if isinstance(app, StartFailure):
+            stage.failed(app.reason)
+        else:
+            held["app"] = app
+            stage.detail = app.base_url
+    if isinstance(app, StartFailure):
+        grading.keep_log("app", app.log_tail)
+        return grading.fail(Status.START_FAILED, _with_tail(app.reason, app.log_tail, "app output"))
+
+    with grading.stage("probe") as stage:
+        ready = probe_until_ready(
+            app.base_url,
+            runtime.health_path,
+            runtime.startup_timeout_s,
+            runtime.port,
+            lambda: container_state(app.container),
+        )
+        if isinstance(ready, NotReady):
+            stage.failed(ready.reason)
+        else:
+            stage.detail = f"ready after {ready.duration_s:.2f} s"
+    if isinstance(ready, NotReady):
+        tail = full_log(app.container)
+        grading.keep_log("app", tail)
+        return grading.fail(ready.status, _with_tail(ready.reason, tail, "app output"))
+
+    outcomes: list[TestOutcome] = []
+    for suite in grading.plan.suites:
+        with grading.stage(f"test:{suite.id}") as stage:
+            ran = run_suite(task, suite, grading.plan.planned[suite.id], app.base_url)
+            outcomes.extend(ran.outcomes)
+            grading.keep_log(f"tests-{suite.id}", ran.output)
+            passed = sum(1 for t in ran.outcomes if t.outcome is Outcome.PASSED)
+            stage.detail = f"{passed}/{len(ran.outcomes)} passed" + (
+                f"; {ran.detail}" if ran.detail else ""
+            )
+            if not ran.complete:
+                stage.failed(stage.detail)
+        if ran.fault:
+            grading.keep_log("app", full_log(app.container))
+            message = f"suite {suite.id}: {ran.fault}; see {grading.logs[f'tests-{suite.id}']}"
+            return grading.finish(Status.HARNESS_ERROR, message, tuple(outcomes))
+
+    grading.keep_log("app", full_log(app.container))
+    state = container_state(app.container)
+    message = "graded" if state.running else f"graded; the app {state.describe()} during the tests"
+    return grading.finish(Status.GRADED, message, tuple(outcomes))
+
+
+def _tear_down(client: Any, held: dict[str, Any], keep_image: bool) -> None:
+    app: AppContainer | None = held.get("app")
+    if app is not None:
+        stop_app(app)
+    image = held.get("image")
+    if image and not keep_image:
+        with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+            client.images.remove(image, force=True)
+
+
+def _with_tail(reason: str, log: str, what: str) -> str:
+    lines = [line for line in log.strip().splitlines() if line.strip()][-MESSAGE_TAIL_LINES:]
+    return f"{reason}\nlast lines of the {what}:\n" + "\n".join(lines) if lines else reason
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,207 @@
+"""The pytest plugin that reference tests run under.
+
+Loaded by the harness explicitly (`-p grader.pytest_plugin`) and, through its entry point, by a
+plain `pytest reference_tests/<task>/public --base-url URL` on a candidate's machine.
+
+Gives tests:
+- `base_url`: where the app under test answers (`--base-url`, or `GRADER_BASE_URL`);
+- `client`: an `httpx.Client` on that URL (no redirects followed, bounded timeouts);
+- `make_client`: more clients, for example one per user in a test about two users;
+- `unique`: `unique("author")` -> a value no other test, run or submission will use;
+- the marker `@pytest.mark.criterion("category.criterion", weight=1.0)` naming what it grades.
+
+With `--grader-report PATH` it writes every test's outcome there as JSON (with `--collect-only`,
+the planned tests); the harness reads that file, never anything the app printed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import uuid
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import httpx
+import pytest
+
+REPORT_VERSION = 1
+MESSAGE_LIMIT = 2000
+
+
+@dataclass
+class _TestRecord:
+    nodeid: str
+    criterion: str
+    weight: float
+    outcome: str = "not_run"
+    duration_s: float = 0.0
+    message: str = ""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("grader", "grader reference tests")
+    group.addoption("--base-url", default=None, help="URL of the app under test")
+    group.addoption("--grader-report", default=None, help="write outcomes as JSON to this file")
+    group.addoption(
+        "--grader-test-timeout", type=float, default=0.0, help="seconds per test (0: no limit)"
+    )
+    group.addoption(
+        "--grader-request-timeout", type=float, default=10.0, help="seconds per HTTP read"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "criterion(id, weight=1.0): the rubric criterion this test grades"
+    )
+    report = config.getoption("--grader-report")
+    timeout = float(config.getoption("--grader-test-timeout"))
+    if report or timeout > 0:
+        reporter = _Reporter(Path(report) if report else None, timeout)
+        config.pluginmanager.register(reporter, "grader-reporter")
+
+
+def criterion_of(item: pytest.Item) -> tuple[str, float]:
+    marker = item.get_closest_marker("criterion")
+    if marker is None or not marker.args:
+        return "", 1.0
+    return str(marker.args[0]), float(marker.kwargs.get("weight", 1.0))
+
+
+class _Reporter:
+    """Records each test's outcome and criterion, and bounds each test in time."""
+
+    def __init__(self, path: Path | None, timeout_s: float) -> None:
+        self.path = path
+        self.timeout_s = timeout_s
+        self.tests: dict[str, _TestRecord] = {}
+        self.collection_errors: list[str] = []
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            criterion, weight = criterion_of(item)
+            self.tests[item.nodeid] = _TestRecord(item.nodeid, criterion, weight)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(
+                f"{report.nodeid or '(session)'}: {_short_message(report)}"
+            )
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        record = self.tests.get(report.nodeid)
+        if record is None:
+            return
+        _record_phase(record, report)
+        if report.when == "teardown":
+            self.write(exitstatus=None)  # so a suite stopped at its limit keeps what ran
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
+        if self.timeout_s <= 0:
+            return (yield)
+        seconds = self.timeout_s
+
+        def on_timeout(signum: int, frame: FrameType | None) -> None:
+            pytest.fail(f"timed out after {seconds:g} s", pytrace=False)
+
+        previous = signal.signal(signal.SIGALRM, on_timeout)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return (yield)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self.write(exitstatus=int(exitstatus))
+
+    def write(self, exitstatus: int | None) -> None:
+        if self.path is None:
+            return
+        payload = {
+            "report_version": REPORT_VERSION,
+            "exitstatus": exitstatus,
+            "collection_errors": self.collection_errors,
+            "tests": [asdict(record) for record in self.tests.values()],
+        }
+        partial = self.path.with_name(self.path.name + ".partial")
+        partial.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        os.replace(partial, self.path)
+
+
+def _record_phase(record: _TestRecord, report: pytest.TestReport) -> None:
+    record.duration_s = round(record.duration_s + report.duration, 4)
+    if report.when == "setup" and not report.passed:
+        record.outcome = "skipped" if report.skipped else "error"
+    elif report.when == "call":
+        record.outcome = "passed" if report.passed else "skipped" if report.skipped else "failed"
+    elif report.when == "teardown" and report.failed and record.outcome == "passed":
+        record.outcome = "error"  # the test passed but could not clean up after itself
+    else:
+        return
+    record.message = "" if record.outcome == "passed" else _short_message(report)
+
+
+def _short_message(report: pytest.CollectReport | pytest.TestReport) -> str:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None:
+        text = str(crash.message)
+    elif isinstance(report.longrepr, tuple):  # skips: (path, line, reason)
+        text = str(report.longrepr[2])
+    else:
+        text = str(report.longrepr or "")
+    text = text.removeprefix("Failed: ").removeprefix("Skipped: ")
+    return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + " [truncated]"
+
+
+# Fixtures
+
+
+@pytest.fixture(scope="session")
+def base_url(pytestconfig: pytest.Config) -> str:
+    url = pytestconfig.getoption("--base-url") or os.environ.get("GRADER_BASE_URL")
+    if not url:
+        pytest.fail("no app to test: pass --base-url http://HOST:PORT", pytrace=False)
+    return str(url).rstrip("/")
+
+
+@pytest.fixture
+def make_client(
+    base_url: str, pytestconfig: pytest.Config
+) -> Iterator[Callable[..., httpx.Client]]:
+    timeout = float(pytestconfig.getoption("--grader-request-timeout"))
+    clients: list[httpx.Client] = []
+
+    def make(**kwargs: Any) -> httpx.Client:
+        kwargs.setdefault("timeout", httpx.Timeout(timeout))
+        kwargs.setdefault("follow_redirects", False)
+        client = httpx.Client(base_url=base_url, **kwargs)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def client(make_client: Callable[..., httpx.Client]) -> httpx.Client:
+    return make_client()
+
+
+@pytest.fixture
+def unique() -> Callable[[str], str]:
+    run = uuid.uuid4().hex[:10]
+    counter = itertools.count(1)
+
+    def make(prefix: str = "x") -> str:
+        return f"{prefix}-{run}-{next(counter)}"
+
+    return make

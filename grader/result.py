@@ -1,0 +1,164 @@
+"""What grading one submission produced: the model behind `result.json`.
+
+Pure: plain frozen values and their JSON form. `results_store` writes them; every report is
+rendered from them. The JSON Schema is `grader/schema/result.schema.json`; bump
+`SCHEMA_VERSION` with any change to the shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+class Status(StrEnum):
+    """How far a submission got. Only `graded` means every suite ran against a live app."""
+
+    GRADED = "graded"
+    INVALID_SUBMISSION = "invalid_submission"  # intake refused it: unsafe or unusable source
+    BUILD_FAILED = "build_failed"
+    BUILD_TIMEOUT = "build_timeout"
+    START_FAILED = "start_failed"  # the container could not be started, or exited
+    NOT_READY = "not_ready"  # running, but the health path never answered 2xx in time
+    HARNESS_ERROR = "harness_error"  # the grader's fault: no score is given
+
+    @property
+    def is_candidate_failure(self) -> bool:
+        return self not in (Status.GRADED, Status.HARNESS_ERROR)
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"  # the test could not run to its assertions (fixture error, timeout)
+    SKIPPED = "skipped"
+    NOT_RUN = "not_run"  # the app never got to this test, or the suite ended before it
+
+
+class StageStatus(StrEnum):
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    id: str
+    suite: str
+    criterion: str
+    outcome: Outcome
+    visibility: str
+    weight: float = 1.0
+    duration_s: float = 0.0
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class StageRecord:
+    name: str
+    status: StageStatus
+    duration_s: float
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    id: str
+    title: str
+    points: float
+    max_points: float
+    tests_passed: int
+    tests_total: int
+    lost: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    id: str
+    title: str
+    weight: float
+    points: float
+    max_points: float
+    criteria: tuple[CriterionScore, ...] = ()
+
+
+@dataclass(frozen=True)
+class Score:
+    points: float
+    max_points: float
+    percent: float
+    categories: tuple[CategoryScore, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    id: str
+    version: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    id: str
+    source: str
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    grader_version: str
+    task: TaskInfo
+    submission: SubmissionInfo
+    status: Status
+    message: str
+    score: Score | None
+    tests: tuple[TestOutcome, ...]
+    stages: tuple[StageRecord, ...]
+    started_at: str
+    finished_at: str
+    suites: tuple[str, ...] = ()
+    logs: dict[str, str] = field(default_factory=dict)
+    schema_version: str = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["categories"] = data["score"]["categories"] if self.score else []
+        if data["score"] is not None:
+            del data["score"]["categories"]
+        return data
+
+
+def result_from_dict(data: dict[str, Any]) -> Result:
+    """The inverse of `Result.to_dict`, for results read back from disk."""
+    score = None
+    if data["score"] is not None:
+        categories = tuple(
+            CategoryScore(
+                **{k: v for k, v in category.items() if k != "criteria"},
+                criteria=tuple(
+                    CriterionScore(**{**c, "lost": tuple(c["lost"])}) for c in category["criteria"]
+                ),
+            )
+            for category in data["categories"]
+        )
+        score = Score(**data["score"], categories=categories)
+    return Result(
+        schema_version=data["schema_version"],
+        grader_version=data["grader_version"],
+        task=TaskInfo(**data["task"]),
+        submission=SubmissionInfo(**data["submission"]),
+        status=Status(data["status"]),
+        message=data["message"],
+        score=score,
+        tests=tuple(TestOutcome(**{**t, "outcome": Outcome(t["outcome"])}) for t in data["tests"]),
+        stages=tuple(
+            StageRecord(**{**s, "status": StageStatus(s["status"])}) for s in data["stages"]
+        ),
+        started_at=data["started_at"],
+        finished_at=data["finished_at"],
+        suites=tuple(data["suites"]),
+        logs=dict(data["logs"]),
+    )

@@ -1,0 +1,78 @@
+"""From test outcomes and a rubric to points, with the reason for every point lost.
+
+Pure. The rules, in full:
+
+- A category is worth its `weight` in points; its criteria share that by their `weight`.
+- A criterion earns its points in proportion to the weight of its tests that passed. Only
+  `passed` earns: failed, errored, skipped and not-run tests all lose their share, and each
+  loss is listed with the test and its message.
+- A criterion with no test among the outcomes (its suites were not selected) is not assessed:
+  it is left out of both points and maximum, so a public-only run is scored out of what it ran.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from grader.result import CategoryScore, CriterionScore, Outcome, Score, TestOutcome
+from grader.task import RubricSpec
+
+PRECISION = 4
+
+
+def score_outcomes(rubric: RubricSpec, outcomes: Sequence[TestOutcome]) -> Score:
+    by_criterion: dict[str, list[TestOutcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_criterion[outcome.criterion].append(outcome)
+
+    categories = []
+    for category in rubric.categories:
+        share_total = sum(criterion.weight for criterion in category.criteria)
+        criteria = []
+        for criterion in category.criteria:
+            tests = by_criterion.get(criterion.id)
+            if not tests:
+                continue
+            max_points = category.weight * criterion.weight / share_total
+            weight_total = sum(test.weight for test in tests)
+            weight_passed = sum(test.weight for test in tests if test.outcome is Outcome.PASSED)
+            points = max_points * weight_passed / weight_total
+            criteria.append(
+                CriterionScore(
+                    id=criterion.id,
+                    title=criterion.title,
+                    points=round(points, PRECISION),
+                    max_points=round(max_points, PRECISION),
+                    tests_passed=sum(1 for test in tests if test.outcome is Outcome.PASSED),
+                    tests_total=len(tests),
+                    lost=tuple(
+                        _reason(test, max_points * test.weight / weight_total)
+                        for test in tests
+                        if test.outcome is not Outcome.PASSED
+                    ),
+                )
+            )
+        if criteria:
+            categories.append(
+                CategoryScore(
+                    id=category.id,
+                    title=category.title,
+                    weight=category.weight,
+                    points=round(sum(c.points for c in criteria), PRECISION),
+                    max_points=round(sum(c.max_points for c in criteria), PRECISION),
+                    criteria=tuple(criteria),
+                )
+            )
+
+    points = round(sum(c.points for c in categories), PRECISION)
+    max_points = round(sum(c.max_points for c in categories), PRECISION)
+    percent = round(100 * points / max_points, 2) if max_points else 0.0
+    return Score(
+        points=points, max_points=max_points, percent=percent, categories=tuple(categories)
+    )
+
+
+def _reason(test: TestOutcome, points: float) -> str:
+    message = test.message.strip().splitlines()[0] if test.message.strip() else "no message"
+    return f"-{points:.2f}: {test.id} {test.outcome.value}: {message}"

@@ -1,0 +1,167 @@
+"""The task a hiring team writes: `tasks/<id>/task.toml`, validated at the edge.
+
+Pure: parses text it is given and opens no file (`task_files` reads the folder). Unknown keys
+are refused, and every problem is reported with the file, the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from grader.errors import TaskError
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$"
+
+Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+Visibility = Literal["public", "hidden"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuntimeSpec(_Strict):
+    """How the submission's app is built, started and bounded."""
+
+    port: int = Field(8000, ge=1, le=65535, description="port the app must listen on, 0.0.0.0")
+    health_path: str = Field("/health", description="GET path that answers 2xx once ready")
+    startup_timeout_s: float = Field(30.0, gt=0, le=600)
+    build_timeout_s: float = Field(600.0, gt=0, le=3600)
+    test_timeout_s: float = Field(15.0, gt=0, le=600, description="per reference test")
+    suite_timeout_s: float = Field(600.0, gt=0, le=7200, description="per suite, in total")
+    memory_mb: int = Field(512, ge=32, le=16384)
+    cpus: float = Field(1.0, gt=0, le=64)
+    pids: int = Field(256, ge=16, le=65536)
+    tmpfs_mb: int = Field(64, ge=1, le=4096, description="size of the writable /tmp")
+    env: dict[str, str] = Field(default_factory=dict, description="environment given to the app")
+    base_images: tuple[str, ...] = ("python:3.11-slim",)
+
+    @field_validator("health_path")
+    @classmethod
+    def _absolute_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with '/'")
+        return value
+
+
+class CriterionSpec(_Strict):
+    id: Identifier
+    title: str = Field(min_length=1)
+    weight: float = Field(1.0, gt=0, description="share within its category")
+
+
+class CategorySpec(_Strict):
+    id: Identifier
+    title: str = Field(min_length=1)
+    weight: float = Field(ge=0, description="points this category is worth")
+    rationale: str = ""
+    criteria: tuple[CriterionSpec, ...] = Field(min_length=1)
+
+
+class RubricSpec(_Strict):
+    total: float = Field(100.0, gt=0, description="the category weights must sum to this")
+    categories: tuple[CategorySpec, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RubricSpec:
+        weights = sum(category.weight for category in self.categories)
+        if not math.isclose(weights, self.total, abs_tol=1e-6):
+            raise ValueError(f"category weights sum to {weights:g}, but total is {self.total:g}")
+        _require_unique("category", [category.id for category in self.categories])
+        _require_unique(
+            "criterion", [c.id for category in self.categories for c in category.criteria]
+        )
+        return self
+
+
+class SuiteSpec(_Strict):
+    id: Identifier
+    path: str = Field(description="folder under reference_tests/<task id>/")
+    visibility: Visibility
+
+    @field_validator("path")
+    @classmethod
+    def _inside_tests_folder(cls, value: str) -> str:
+        path = PurePosixPath(value)
+        if path.is_absolute() or ".." in path.parts or not path.parts:
+            raise ValueError("must be a relative folder inside reference_tests/<task id>/")
+        return value
+
+
+class TaskSpec(_Strict):
+    id: Identifier
+    version: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    description: str = ""
+    runtime: RuntimeSpec = Field(default_factory=RuntimeSpec)  # type: ignore[arg-type]
+    rubric: RubricSpec
+    suites: tuple[SuiteSpec, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_suites(self) -> TaskSpec:
+        _require_unique("suite", [suite.id for suite in self.suites])
+        return self
+
+    def criterion_ids(self) -> set[str]:
+        return {c.id for category in self.rubric.categories for c in category.criteria}
+
+
+@dataclass(frozen=True)
+class Task:
+    """A validated task and where its files are."""
+
+    spec: TaskSpec
+    root: Path
+    tests_root: Path
+    sha256: str
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def suite_dir(self, suite: SuiteSpec) -> Path:
+        return self.tests_root / suite.path
+
+
+def parse_task_spec(text: str, source: str) -> TaskSpec:
+    """Parse and validate task.toml text; `source` names the file in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise TaskError(f"{source}: not valid TOML: {error}") from None
+    try:
+        return TaskSpec.model_validate(data)
+    except ValidationError as error:
+        raise TaskError(format_validation_error(error, source)) from None
+
+
+def format_validation_error(error: ValidationError, source: str) -> str:
+    lines = [f"{source}: {error.error_count()} problem(s)"]
+    for problem in error.errors():
+        key = _format_location(problem["loc"])
+        message = problem["msg"]
+        if problem["type"] == "extra_forbidden":
+            message = "unknown key"
+        lines.append(f"  {key or '(top level)'}: {message}")
+    return "\n".join(lines)
+
+
+def _format_location(location: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _require_unique(kind: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise ValueError(f"{kind} id {item!r} appears more than once")
+        seen.add(item)
