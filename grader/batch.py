@@ -18,7 +18,7 @@ from typing import Any
 from grader.engine import connect, remove_labelled, require_image
 from grader.events import Listener, ignore
 from grader.intake import submission_name
-from grader.naming import unique_names
+from grader.naming import safe_name, unique_names
 from grader.pipeline import (
     GradeSettings,
     GradingPlan,
@@ -55,13 +55,13 @@ def grade_batch(
     keep_images: bool = False,
     client: Any = None,
 ) -> BatchOutcome:
-    run_id = run_id or new_run_id()
+    run_id = safe_name(run_id, fallback="run") if run_id else new_run_id()
     run_dir = results_dir / run_id
     client = client or connect()
     for image in plan.task.spec.runtime.base_images[:1]:
         require_image(client, image)
     submissions = name_submissions(sources)
-    settings = GradeSettings(run_id=run_id, run_dir=run_dir, keep_image=keep_images)
+    settings = GradeSettings(run_id=run_id, run_dir=run_dir)
     write_json_atomically(run_dir / "run.json", _run_record(run_id, plan, submissions))
     cancel = threading.Event()
     results: dict[str, Result] = {}
@@ -79,6 +79,8 @@ def grade_batch(
             pool.shutdown(wait=True, cancel_futures=True)
             remove_labelled(client, run_id)  # and whatever they made while stopping
             raise
+    if not keep_images:
+        remove_labelled(client, run_id)  # the images, now that no build of the run is going on
     return BatchOutcome(run_id, run_dir, tuple(results[s.id] for s in submissions))
 
 

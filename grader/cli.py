@@ -206,7 +206,8 @@ def clean(run_id: str | None) -> None:
     removed = remove_labelled(connect(), run_id)
     click.echo(
         f"removed {len(removed.containers)} container(s), {len(removed.networks)} network(s), "
-        f"{len(removed.volumes)} volume(s), {len(removed.images)} image(s)"
+        f"{len(removed.volumes)} volume(s), {len(removed.images)} image(s), "
+        f"{removed.firewall_rules} firewall rule(s)"
     )
     for error in removed.errors:
         click.echo(f"could not remove {error}", err=True)

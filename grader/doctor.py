@@ -8,6 +8,7 @@ from importlib import metadata
 
 from grader.engine import connect
 from grader.errors import GraderError
+from grader.host_firewall import firewall_available
 from grader.task_files import TaskLocation, list_task_ids, load_task
 from grader.version import VERSION
 
@@ -40,6 +41,12 @@ def run_checks(location: TaskLocation) -> list[Check]:
             checks.append(Check(f"task {task_id}", False, error.message.splitlines()[0]))
     checks.append(Check("tasks", bool(task_ids), f"{len(task_ids)} in {location.tasks_dir}"))
 
+    problem = firewall_available()
+    checks.append(
+        Check(
+            "host firewall", not problem, problem or "iptables rules keep containers off this host"
+        )
+    )
     try:
         client = connect(timeout_s=10)
     except GraderError as error:

@@ -14,6 +14,7 @@ import requests
 
 import docker
 from grader.errors import EngineUnavailable
+from grader.host_firewall import remove_leftover_rules
 
 LABEL_MANAGED = "io.grader.managed"
 LABEL_RUN = "io.grader.run"
@@ -53,10 +54,8 @@ class Removed:
     networks: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     volumes: list[str] = field(default_factory=list)
+    firewall_rules: int = 0
     errors: list[str] = field(default_factory=list)
-
-    def count(self) -> int:
-        return len(self.containers) + len(self.networks) + len(self.images) + len(self.volumes)
 
 
 def remove_labelled(client: Any, run_id: str | None = None) -> Removed:
@@ -76,6 +75,7 @@ def remove_labelled(client: Any, run_id: str | None = None) -> Removed:
     for image in client.images.list(all=True, filters=filters):
         _attempt(removed, image.short_id, lambda i=image: client.images.remove(i.id, force=True))
         removed.images.append(image.short_id)
+    removed.firewall_rules = remove_leftover_rules(run_id)
     return removed
 
 

@@ -3,7 +3,9 @@
 Each stage takes the previous one's output, is bounded in time, and is recorded with its
 duration. A submission that fails a stage gets a complete result with a status and a score of
 0; a fault of the grader itself (an engine error, a bug) gets `harness_error` and no score.
-Whatever happens, the container, its network, the image and the work folder are removed.
+Whatever happens, the container, its network and the work folder are removed. The image is
+left for `grade_batch` to remove once no build of the run is going on: removing an image prunes
+its untagged parent layers, which a concurrent build of the same dependencies may be using.
 If the run is cancelled (Ctrl-C) the result is not written: a half-graded submission would
 carry a wrong score, and a resumed run grades it again.
 """
@@ -21,8 +23,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import docker.errors
 
 from grader.build import BuildFailure, build_image
 from grader.engine import labels_for
@@ -87,7 +87,6 @@ class GradeSettings:
     run_id: str
     run_dir: Path
     intake_limits: IntakeLimits = field(default_factory=IntakeLimits)
-    keep_image: bool = False
 
 
 @dataclass
@@ -199,7 +198,7 @@ def grade_submission(
         )
         return grading.finish(Status.HARNESS_ERROR, message, plan.all_planned())
     finally:
-        _tear_down(client, held, keep_image=settings.keep_image)
+        _tear_down(held)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -222,7 +221,6 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
         if isinstance(built, BuildFailure):
             stage.failed(built.reason)
         else:
-            held["image"] = built.image_id
             stage.detail = f"{built.dockerfile} -> {built.image_id[:19]}"
         if built.log:
             grading.keep_log("build", built.log)
@@ -280,14 +278,10 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
     return grading.finish(Status.GRADED, message, tuple(outcomes))
 
 
-def _tear_down(client: Any, held: dict[str, Any], keep_image: bool) -> None:
+def _tear_down(held: dict[str, Any]) -> None:
     app: AppContainer | None = held.get("app")
     if app is not None:
         stop_app(app)
-    image = held.get("image")
-    if image and not keep_image:
-        with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
-            client.images.remove(image, force=True)
 
 
 def _with_tail(reason: str, log: str, what: str) -> str:

@@ -17,12 +17,19 @@ from typing import Any
 import docker.errors
 from docker.types import LogConfig, Ulimit
 
+from grader.engine import LABEL_RUN
+from grader.errors import GraderError
+from grader.host_firewall import guard_host, unguard_host
 from grader.task import RuntimeSpec
 
 UNPRIVILEGED_USER = "10001:10001"
 ROOT_USERS = {"", "0", "root", "0:0", "root:root"}
 LOG_MAX_SIZE = "2m"
 TAIL_LIMIT = 8000
+
+
+class HostNotGuarded(GraderError):
+    """The host cannot be closed to the container: a grader set-up fault, not a candidate's."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,13 @@ def start_app(
     network = client.networks.create(name, driver="bridge", internal=True, labels=labels)
     container = None
     try:
+        network.reload()
+        problem = guard_host(network, labels[LABEL_RUN])
+        if problem:
+            raise HostNotGuarded(
+                f"cannot keep containers away from this host ({problem}); "
+                "grading untrusted code without that is refused"
+            )
         image_config = client.images.get(image_id).attrs.get("Config") or {}
         container = client.containers.create(
             image_id,
@@ -150,10 +164,11 @@ def stop_app(app: AppContainer) -> None:
 
 
 def stop_app_parts(container: Any, network: Any) -> None:
-    """Kill and remove the container (with its anonymous volumes), then its network."""
+    """Kill and remove the container (with its anonymous volumes), then its network and rule."""
     if container is not None:
         with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
             container.remove(force=True, v=True)
     if network is not None:
+        unguard_host(network, network.attrs.get("Labels", {}).get(LABEL_RUN, ""))
         with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
             network.remove()
