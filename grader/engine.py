@@ -64,25 +64,31 @@ def remove_labelled(client: Any, run_id: str | None = None) -> Removed:
     filters = {"label": wanted}
     removed = Removed()
     for container in client.containers.list(all=True, filters=filters):
-        _attempt(removed, container.name, lambda c=container: c.remove(force=True, v=True))
-        removed.containers.append(container.name)
+        if _attempt(removed, container.name, lambda c=container: c.remove(force=True, v=True)):
+            removed.containers.append(container.name)
     for network in client.networks.list(filters=filters):
-        _attempt(removed, network.name, network.remove)
-        removed.networks.append(network.name)
+        if _attempt(removed, network.name, network.remove):
+            removed.networks.append(network.name)
     for volume in client.volumes.list(filters=filters):
-        _attempt(removed, volume.name, lambda v=volume: v.remove(force=True))
-        removed.volumes.append(volume.name)
+        if _attempt(removed, volume.name, lambda v=volume: v.remove(force=True)):
+            removed.volumes.append(volume.name)
     for image in client.images.list(all=True, filters=filters):
-        _attempt(removed, image.short_id, lambda i=image: client.images.remove(i.id, force=True))
-        removed.images.append(image.short_id)
+        # removing an image also prunes its labelled parent layers: those are then not found
+        if _attempt(
+            removed, image.short_id, lambda i=image: client.images.remove(i.id, force=True)
+        ):
+            removed.images.append(image.short_id)
     removed.firewall_rules = remove_leftover_rules(run_id)
     return removed
 
 
-def _attempt(removed: Removed, name: str, action: Any) -> None:
+def _attempt(removed: Removed, name: str, action: Any) -> bool:
+    """Run a removal; True if it removed something, False if it was already gone or failed."""
     try:
         action()
     except docker.errors.NotFound:
-        pass
+        return False
     except docker.errors.APIError as error:
         removed.errors.append(f"{name}: {error.explanation or error}")
+        return False
+    return True

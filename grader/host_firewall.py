@@ -73,7 +73,7 @@ def remove_leftover_rules(run_id: str | None = None) -> int:
     wanted = f"{COMMENT_PREFIX}{run_id}" if run_id else COMMENT_PREFIX
     removed = 0
     for line in listed.stdout.splitlines():
-        parts = line.split()
+        parts = [part.strip('"') for part in line.split()]  # -S quotes the comment
         ours = parts[:2] == ["-A", "INPUT"] and _comment(parts).startswith(wanted)
         if ours and _iptables("-D", *parts[1:]).returncode == 0:
             removed += 1
@@ -81,9 +81,7 @@ def remove_leftover_rules(run_id: str | None = None) -> int:
 
 
 def _comment(parts: list[str]) -> str:
-    if "--comment" in parts:
-        return parts[parts.index("--comment") + 1].strip('"')
-    return ""
+    return parts[parts.index("--comment") + 1] if "--comment" in parts else ""
 
 
 def _iptables(*arguments: str) -> subprocess.CompletedProcess[str]:

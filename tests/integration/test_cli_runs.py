@@ -1,0 +1,112 @@
+"""The `grader` command on real runs: exit codes, Ctrl-C, a killed run and `grader clean`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from grader.engine import labels_for
+from tests.conftest import SCENARIOS, SOLUTIONS, labelled_leftovers
+
+NOTHING = {"containers": [], "networks": [], "volumes": [], "images": []}
+
+
+def start_grading(run_id: str, source: Path, out: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "grader", "grade", str(source), "--task", "notes-api",
+         "--out", str(out), "--run-id", run_id],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def wait_for_line(process: subprocess.Popen[str], needle: str, timeout_s: float) -> list[str]:
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout_s
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if needle in line:
+            return seen
+    raise AssertionError(f"{needle!r} not seen in: {''.join(seen)}")
+
+
+def test_doctor_is_happy(docker_client: Any) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "doctor"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout
+    assert "ok  docker engine" in done.stdout
+
+
+def test_a_submission_that_cannot_be_graded_exits_3(docker_client: Any, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", str(SCENARIOS / "build_fails"), "--task",
+         "notes-api", "--out", str(tmp_path), "--run-id", "exit-code"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "build_failed" in done.stdout
+    assert (tmp_path / "exit-code" / "build_fails" / "result.json").is_file()
+
+
+def test_fail_under_sets_exit_1(docker_client: Any, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", str(SOLUTIONS / "no-validation"), "--task",
+         "notes-api", "--out", str(tmp_path), "--run-id", "threshold", "--fail-under", "80"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "70.0 %" in done.stdout
+
+
+def test_ctrl_c_removes_everything_and_writes_no_result(docker_client: Any, tmp_path: Path) -> None:
+    process = start_grading("interrupted", SOLUTIONS / "reference", tmp_path)
+    try:
+        wait_for_line(process, "run ok", timeout_s=300)
+        os.killpg(process.pid, signal.SIGINT)
+        output, _ = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130, output
+    assert "interrupted" in output
+    assert labelled_leftovers(docker_client, "interrupted") == NOTHING
+    assert not (tmp_path / "interrupted" / "reference" / "result.json").exists()
+
+
+def test_clean_removes_what_a_killed_run_left(docker_client: Any, tmp_path: Path) -> None:
+    process = start_grading("killed", SOLUTIONS / "reference", tmp_path)
+    try:
+        wait_for_line(process, "run ok", timeout_s=300)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        assert process.stdout is not None
+        process.stdout.close()
+    left = labelled_leftovers(docker_client, "killed")
+    assert left["containers"], "a SIGKILLed run leaves its container, which clean must remove"
+    # and a leftover of a different kind, made by hand with the harness's labels
+    docker_client.volumes.create("grader-killed-volume", labels=labels_for("killed", "x"))
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "clean", "--run", "killed"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "removed 1 container(s), 1 network(s), 1 volume(s), 1 image(s), 1 firewall rule(s)" in (
+        done.stdout
+    )
+    assert labelled_leftovers(docker_client, "killed") == NOTHING
+    rules = subprocess.run(["iptables", "-S", "INPUT"], capture_output=True, text=True).stdout
+    assert "grader:killed" not in rules
