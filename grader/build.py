@@ -73,7 +73,10 @@ def choose_dockerfile(tree: Path, runtime: RuntimeSpec) -> str | BuildFailure:
         has_requirements=(tree / "requirements.txt").is_file(),
         has_pyproject=(tree / "pyproject.toml").is_file(),
     )
-    (tree / GENERATED_DOCKERFILE).write_text(text, encoding="utf-8")
+    generated = tree / GENERATED_DOCKERFILE
+    generated.unlink(missing_ok=True)  # never write through whatever the submission put there
+    with generated.open("x", encoding="utf-8") as out:
+        out.write(text)
     return GENERATED_DOCKERFILE
 
 

@@ -8,6 +8,7 @@ they stream, not taken from headers). A refused submission is a `Refusal`, not a
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -65,6 +66,8 @@ def is_git_url(source: str) -> bool:
 
 def take_in(source: str, destination: Path, limits: IntakeLimits) -> SourceTree | Refusal:
     """Copy `source` into `destination` (which must not exist yet), checked and hashed."""
+    if destination.exists() or destination.is_symlink():
+        raise FileExistsError(f"intake destination {destination} already exists")
     try:
         if is_git_url(source):
             _clone(source, destination, limits)
@@ -82,7 +85,8 @@ def take_in(source: str, destination: Path, limits: IntakeLimits) -> SourceTree 
                 return Refusal(f"{source} does not exist")
         _lift_single_folder(destination)
         if not any(destination.iterdir()):
-            return Refusal("the submission is empty")
+            raise _Refused("the submission is empty")
+        _refuse_links_out(destination)
         return SourceTree(path=destination, sha256=hash_tree(destination))
     except _Refused as refused:
         shutil.rmtree(destination, ignore_errors=True)
@@ -141,6 +145,23 @@ def _check_link(link: PurePosixPath, target: str) -> None:
         depth += -1 if part == ".." else (0 if part == "." else 1)
         if depth < 0:
             raise _Refused(f"link {link} points outside the submission (to {target})")
+
+
+def _refuse_links_out(root: Path) -> None:
+    """Every link, followed through the links already in the tree, must stay inside it.
+
+    The per-link check above is lexical; a link such as `a/c -> b/../..` with `a/b -> ..`
+    escapes only once `a/b` is followed, so the finished tree is checked as the OS resolves it.
+    """
+    real_root = root.resolve()
+    for folder, dirs, files in os.walk(root):
+        for name in files + dirs:
+            path = Path(folder, name)
+            if path.is_symlink():
+                target = Path(os.path.realpath(path))
+                if target != real_root and real_root not in target.parents:
+                    relative = path.relative_to(root).as_posix()
+                    raise _Refused(f"link {relative} points outside the submission")
 
 
 def _copy_folder(source: Path, destination: Path, budget: _Budget) -> None:
@@ -249,8 +270,13 @@ def _lift_single_folder(destination: Path) -> None:
     holding.rename(destination)
 
 
+SAFE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")
+
+
 def _clone(source: str, destination: Path, limits: IntakeLimits) -> None:
     url, _, ref = source.partition("#")
+    if ref and (not SAFE_REF.match(ref) or ".." in ref):
+        raise _Refused(f"git ref {ref!r} is not a plain branch, tag or commit name")
     env = {
         **os.environ,
         "GIT_TERMINAL_PROMPT": "0",
@@ -259,33 +285,36 @@ def _clone(source: str, destination: Path, limits: IntakeLimits) -> None:
     }
     with tempfile.TemporaryDirectory(prefix="grader-clone-") as scratch:
         checkout = Path(scratch) / "repo"
-        steps = [
-            (
-                "clone",
-                [
-                    "git",
-                    "-c",
-                    "protocol.ext.allow=never",
-                    "clone",
-                    "--quiet",
-                    "--no-tags",
-                    url,
-                    str(checkout),
-                ],
-            )
-        ]
-        if ref:
-            steps.append(
-                ("checkout", ["git", "-C", str(checkout), "checkout", "--quiet", "--detach", ref])
-            )
-        for step, command in steps:
+
+        def git(step: str, *arguments: str) -> subprocess.CompletedProcess[str]:
             try:
-                done = subprocess.run(
-                    command, capture_output=True, text=True, timeout=limits.git_timeout_s, env=env
-                )
+                return subprocess.run(
+                    ["git", *arguments], capture_output=True, text=True,
+                    timeout=limits.git_timeout_s, env=env,
+                )  # fmt: skip
             except subprocess.TimeoutExpired:
                 raise _Refused(f"git {step} did not finish in {limits.git_timeout_s:g} s") from None
-            if done.returncode != 0:
-                message = (done.stderr.strip().splitlines() or ["no message"])[-1]
-                raise _Refused(f"git {step} of {source} failed: {message}")
+
+        cloned = git("clone", "-c", "protocol.ext.allow=never", "clone", "--quiet", "--", url,
+                     str(checkout))  # fmt: skip
+        if cloned.returncode != 0:
+            raise _Refused(f"git clone of {url} failed: {_last_line(cloned.stderr)}")
+        if ref:
+            commit = ""
+            for candidate in (ref, f"origin/{ref}"):
+                found = git("checkout", "-C", str(checkout), "rev-parse", "--verify", "--quiet",
+                            f"{candidate}^{{commit}}")  # fmt: skip
+                if found.returncode == 0:
+                    commit = found.stdout.strip()
+                    break
+            if not commit:
+                raise _Refused(f"git checkout of {ref!r} failed: no such branch, tag or commit")
+            switched = git("checkout", "-C", str(checkout), "checkout", "--quiet", "--detach",
+                           commit)  # fmt: skip
+            if switched.returncode != 0:
+                raise _Refused(f"git checkout of {ref!r} failed: {_last_line(switched.stderr)}")
         _copy_folder(checkout, destination, _Budget(limits))
+
+
+def _last_line(text: str) -> str:
+    return (text.strip().splitlines() or ["no message"])[-1]

@@ -83,8 +83,8 @@ class _Reporter:
         self.tests: dict[str, _TestRecord] = {}
         self.collection_errors: list[str] = []
 
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        for item in items:
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        for item in session.items:  # after -k / -m deselection
             criterion, weight = criterion_of(item)
             self.tests[item.nodeid] = _TestRecord(item.nodeid, criterion, weight)
 

@@ -1,0 +1,34 @@
+# The two commands a new machine needs: `make example` and `make test`.
+# Both set everything up first: a virtualenv, a Docker engine, the base image.
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+BASE_IMAGE ?= python:3.11-slim
+
+.PHONY: setup engine example test lint clean
+
+$(BIN)/grader: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+engine:
+	bash docker/ensure-engine.sh
+	bash docker/ensure-base-image.sh $(BASE_IMAGE)
+
+setup: $(BIN)/grader engine
+
+example: setup
+	$(BIN)/grader grade tasks/notes-api/solutions/* --task notes-api --jobs 2
+
+lint: $(BIN)/grader
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+clean: $(BIN)/grader
+	$(BIN)/grader clean

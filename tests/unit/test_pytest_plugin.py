@@ -1,0 +1,295 @@
+"""`grader.pytest_plugin`, run by pytester against a tiny HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/health":
+            body, status = b'{"status": "ok"}', 200
+        else:
+            body, status = b'{"error": {"code": "not_found"}}', 404
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def app_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    monkeypatch.delenv("GRADER_BASE_URL", raising=False)
+    # The marker must be registered by the plugin: an unknown marker would be an error here.
+    pytester.makeini("[pytest]\naddopts = --strict-markers -p no:cacheprovider\n")
+    return pytester
+
+
+SUITE = """
+import json
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def broken():
+    raise RuntimeError("fixture exploded")
+
+
+@pytest.fixture
+def messy():
+    yield
+    raise RuntimeError("teardown exploded")
+
+
+@pytest.mark.criterion("api.health", weight=2)
+def test_health_answers(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.criterion("api.missing", weight=0.5)
+def test_missing_answers_200(client):
+    response = client.get("/missing")
+    assert response.status_code == 200, f"expected 200, got {response.status_code}"
+
+
+@pytest.mark.criterion("api.health")
+def test_with_a_broken_fixture(client, broken):
+    pass
+
+
+@pytest.mark.criterion("api.later")
+def test_skipped():
+    pytest.skip("not today")
+
+
+@pytest.mark.criterion("api.clean")
+def test_passes_but_cannot_clean_up(messy):
+    pass
+
+
+def test_without_criterion(base_url, make_client, unique):
+    assert base_url.startswith("http://127.0.0.1:")
+    assert make_client().get("/health").status_code == 200
+    assert unique("a") != unique("a")
+    assert unique("author").startswith("author-")
+
+
+@pytest.mark.criterion("api.report")
+def test_report_is_written_after_each_test(pytestconfig):
+    report = json.loads(Path(pytestconfig.getoption("--grader-report")).read_text())
+    outcomes = {t["nodeid"].split("::")[-1]: t["outcome"] for t in report["tests"]}
+    assert report["exitstatus"] is None
+    assert outcomes["test_health_answers"] == "passed"
+    assert outcomes["test_report_is_written_after_each_test"] == "not_run"
+"""
+
+
+def read_report(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data, {test["nodeid"].split("::")[-1]: test for test in data["tests"]}
+
+
+def test_report_records_criterion_weight_and_outcome(suite, app_url):
+    suite.makepyfile(test_suite=SUITE)
+    report = suite.path / "report.json"
+
+    result = suite.runpytest(f"--base-url={app_url}", f"--grader-report={report}")
+
+    result.assert_outcomes(passed=4, failed=1, skipped=1, errors=2)
+    data, tests = read_report(report)
+    assert data["report_version"] == 1
+    assert data["exitstatus"] == 1
+    assert data["collection_errors"] == []
+    assert list(tests) == [
+        "test_health_answers",
+        "test_missing_answers_200",
+        "test_with_a_broken_fixture",
+        "test_skipped",
+        "test_passes_but_cannot_clean_up",
+        "test_without_criterion",
+        "test_report_is_written_after_each_test",
+    ]
+    summary = {name: (t["criterion"], t["weight"], t["outcome"]) for name, t in tests.items()}
+    assert summary == {
+        "test_health_answers": ("api.health", 2.0, "passed"),
+        "test_missing_answers_200": ("api.missing", 0.5, "failed"),
+        "test_with_a_broken_fixture": ("api.health", 1.0, "error"),
+        "test_skipped": ("api.later", 1.0, "skipped"),
+        "test_passes_but_cannot_clean_up": ("api.clean", 1.0, "error"),
+        "test_without_criterion": ("", 1.0, "passed"),
+        "test_report_is_written_after_each_test": ("api.report", 1.0, "passed"),
+    }
+    assert tests["test_health_answers"]["message"] == ""
+    assert "expected 200, got 404" in tests["test_missing_answers_200"]["message"]
+    assert "fixture exploded" in tests["test_with_a_broken_fixture"]["message"]
+    assert tests["test_skipped"]["message"] == "not today"
+    assert "teardown exploded" in tests["test_passes_but_cannot_clean_up"]["message"]
+    assert all(t["duration_s"] >= 0 for t in tests.values())
+    assert not (suite.path / "report.json.partial").exists()
+
+
+def test_all_passing_run_reports_exit_status_zero(suite, app_url):
+    suite.makepyfile(
+        test_ok="""
+        import pytest
+
+        @pytest.mark.criterion("api.health")
+        def test_health(client):
+            assert client.get("/health").status_code == 200
+        """
+    )
+    report = suite.path / "report.json"
+
+    suite.runpytest(f"--base-url={app_url}", f"--grader-report={report}").assert_outcomes(passed=1)
+
+    data, tests = read_report(report)
+    assert data["exitstatus"] == 0
+    assert tests["test_health"]["outcome"] == "passed"
+
+
+def test_base_url_can_come_from_the_environment(suite, app_url, monkeypatch):
+    monkeypatch.setenv("GRADER_BASE_URL", app_url + "/")
+    suite.makepyfile(
+        test_env="""
+        def test_base_url(base_url, client):
+            assert not base_url.endswith("/")
+            assert client.get("/health").status_code == 200
+        """
+    )
+
+    suite.runpytest().assert_outcomes(passed=1)
+
+
+def test_without_a_base_url_tests_error_with_a_hint(suite):
+    suite.makepyfile(
+        test_nourl="""
+        import pytest
+
+        @pytest.mark.criterion("api.health")
+        def test_health(client):
+            pass
+        """
+    )
+    report = suite.path / "report.json"
+
+    suite.runpytest(f"--grader-report={report}").assert_outcomes(errors=1)
+
+    _, tests = read_report(report)
+    assert tests["test_health"]["outcome"] == "error"
+    assert "pass --base-url" in tests["test_health"]["message"]
+
+
+def test_collect_only_lists_every_test_as_not_run(suite):
+    suite.makepyfile(test_suite=SUITE)
+    report = suite.path / "plan.json"
+
+    result = suite.runpytest("--collect-only", f"--grader-report={report}")
+
+    assert result.ret == 0
+    data, tests = read_report(report)
+    assert data["exitstatus"] == 0
+    assert len(tests) == 7
+    assert {t["outcome"] for t in tests.values()} == {"not_run"}
+    assert tests["test_health_answers"]["criterion"] == "api.health"
+    assert tests["test_health_answers"]["weight"] == 2.0
+    assert tests["test_without_criterion"]["criterion"] == ""
+
+
+def test_deselected_tests_are_not_reported(suite):
+    suite.makepyfile(test_suite=SUITE)
+    report = suite.path / "plan.json"
+
+    suite.runpytest("--collect-only", "-k", "health_answers", f"--grader-report={report}")
+
+    _, tests = read_report(report)
+    assert set(tests) == {"test_health_answers"}
+
+
+def test_collection_errors_are_reported(suite):
+    suite.makepyfile(test_broken="import no_such_module_anywhere\n")
+    report = suite.path / "plan.json"
+
+    suite.runpytest("--collect-only", f"--grader-report={report}")
+
+    data, tests = read_report(report)
+    assert tests == {}
+    assert len(data["collection_errors"]) == 1
+    assert "test_broken.py" in data["collection_errors"][0]
+    assert "no_such_module_anywhere" in data["collection_errors"][0]
+
+
+def test_slow_test_fails_at_the_timeout(suite):
+    suite.makepyfile(
+        test_slow="""
+        import time
+
+        import pytest
+
+        @pytest.mark.criterion("api.slow")
+        def test_sleeps():
+            time.sleep(5)
+
+        @pytest.mark.criterion("api.fast")
+        def test_after_the_slow_one():
+            pass
+        """
+    )
+    report = suite.path / "report.json"
+
+    # A subprocess: SIGALRM and its handler stay out of this test run.
+    result = suite.runpytest_subprocess("--grader-test-timeout=1", f"--grader-report={report}")
+
+    result.assert_outcomes(passed=1, failed=1)
+    _, tests = read_report(report)
+    slow = tests["test_sleeps"]
+    assert slow["outcome"] == "failed"
+    assert "timed out after 1 s" in slow["message"]
+    assert slow["duration_s"] < 4
+    assert tests["test_after_the_slow_one"]["outcome"] == "passed"
+
+
+def test_timeout_works_without_a_report(suite):
+    suite.makepyfile(
+        test_slow="""
+        import time
+
+        def test_sleeps():
+            time.sleep(5)
+        """
+    )
+
+    result = suite.runpytest_subprocess("--grader-test-timeout=1")
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*timed out after 1 s*"])
+    assert list(suite.path.glob("*.json*")) == []
