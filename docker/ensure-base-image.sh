@@ -44,6 +44,9 @@ debootstrap --variant=minbase --include=python3,python3-pip,python3-venv,ca-cert
 cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
 rm -rf "$rootfs/var/cache/apt/archives/"*.deb "$rootfs/var/lib/apt/lists/"*
 tar -C "$rootfs" -c . | docker import - grader-base-rootfs:bookworm >/dev/null
-docker build -q -t "$image" -f "$here/base-image.Dockerfile" "$here" >/dev/null
+docker build -q -t "$image" -f "$here/base-image.Dockerfile" "$here" >"$work/build.log" 2>&1 || {
+  cat "$work/build.log" >&2
+  exit 1
+}
 docker rmi grader-base-rootfs:bookworm >/dev/null
 echo "base image: built $image offline ($(docker run --rm "$image" python --version))"

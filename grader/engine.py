@@ -6,6 +6,8 @@ the run that made it, so `grader clean` can find leftovers of a run that was kil
 
 from __future__ import annotations
 
+import gc
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,18 +21,31 @@ from grader.host_firewall import remove_leftover_rules
 LABEL_MANAGED = "io.grader.managed"
 LABEL_RUN = "io.grader.run"
 LABEL_SUBMISSION = "io.grader.submission"
+POOL_SIZE = 64  # connections to the engine: enough for the largest --jobs and its probes
 
 
 def connect(timeout_s: float = 60.0) -> Any:
     """A `docker.DockerClient` on the engine from the environment, or `EngineUnavailable`."""
-    try:
-        client = docker.DockerClient.from_env(timeout=int(timeout_s))
-        client.ping()
-    except (docker.errors.DockerException, requests.RequestException) as error:
+    problem = ""
+    # The SDK's API-version probe (in the client's constructor) drops its socket unclosed when no
+    # engine answers; that socket is released here, inside this filter, not at some later gc.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        client = None
+        try:
+            client = docker.DockerClient.from_env(timeout=int(timeout_s), max_pool_size=POOL_SIZE)
+            client.ping()
+        except (docker.errors.DockerException, requests.RequestException) as error:
+            problem = str(error)
+            if client is not None:
+                client.close()
+        if problem:
+            gc.collect()
+    if problem:
         raise EngineUnavailable(
-            f"no Docker engine answers ({error}); start one, for example with "
+            f"no Docker engine answers ({problem}); start one, for example with "
             "`bash docker/ensure-engine.sh` (as root), then `grader doctor`"
-        ) from None
+        )
     return client
 
 

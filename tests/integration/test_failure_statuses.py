@@ -20,9 +20,8 @@ def batch(docker_client: Any, tmp_path_factory: pytest.TempPathFactory) -> Batch
     location = copy_tasks(scratch)
     set_runtime(location, "notes-api", startup_timeout_s=6)
     task = load_task("notes-api", location)
-    sources = [
-        str(SCENARIOS / name) for name in ("build_fails", "crashes_at_start", "never_listens")
-    ]
+    names = ("build_fails", "crashes_at_start", "never_listens", "slow_health", "health_404")
+    sources = [str(SCENARIOS / name) for name in names]
     sources.append(str(scratch / "does-not-exist"))
     return grade_batch(
         sources,
@@ -70,6 +69,21 @@ def test_an_app_that_never_listens_on_the_port(results: dict[str, Result]) -> No
     assert "0.0.0.0:8000" in result.message
     probe = next(stage for stage in result.stages if stage.name == "probe")
     assert 5.5 <= probe.duration_s <= 12, "bounded by the task's start-up limit"
+    assert_scored_zero(result)
+
+
+def test_an_app_too_slow_to_answer_its_health_path(results: dict[str, Result]) -> None:
+    result = results["slow_health"]
+    assert result.status is Status.NOT_READY
+    assert "too slow" in result.message
+    assert "GET /health did not answer" in result.message
+    assert_scored_zero(result)
+
+
+def test_an_app_whose_health_path_is_not_2xx(results: dict[str, Result]) -> None:
+    result = results["health_404"]
+    assert result.status is Status.NOT_READY
+    assert "answered HTTP 404 instead of 2xx" in result.message
     assert_scored_zero(result)
 
 
