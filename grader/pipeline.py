@@ -44,7 +44,7 @@ from grader.results_store import write_log, write_result
 from grader.run import AppContainer, StartFailure, container_state, full_log, start_app, stop_app
 from grader.scoring import score_outcomes
 from grader.suites import plan_suite, run_suite
-from grader.task import SuiteSpec, Task
+from grader.task import RuntimeSpec, SuiteSpec, Task
 from grader.version import VERSION
 
 MESSAGE_TAIL_LINES = 15
@@ -228,7 +228,9 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
         return grading.fail(built.status, _with_tail(built.reason, built.log, "build output"))
 
     with grading.stage("run") as stage:
-        app = start_app(client, built.image_id, runtime, name, labels)
+        app = start_app(
+            client, built.image_id, runtime, name, labels, _data_folder(workdir, runtime)
+        )
         if isinstance(app, StartFailure):
             stage.failed(app.reason)
         else:
@@ -258,7 +260,8 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
     outcomes: list[TestOutcome] = []
     for suite in grading.plan.suites:
         with grading.stage(f"test:{suite.id}") as stage:
-            ran = run_suite(task, suite, grading.plan.planned[suite.id], app.base_url)
+            planned = grading.plan.planned[suite.id]
+            ran = run_suite(task, suite, planned, app.base_url, app.container.id)
             outcomes.extend(ran.outcomes)
             grading.keep_log(f"tests-{suite.id}", ran.output)
             passed = sum(1 for t in ran.outcomes if t.outcome is Outcome.PASSED)
@@ -276,6 +279,16 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
     state = container_state(app.container)
     message = "graded" if state.running else f"graded; the app {state.describe()} during the tests"
     return grading.finish(Status.GRADED, message, tuple(outcomes))
+
+
+def _data_folder(workdir: Path, runtime: RuntimeSpec) -> Path | None:
+    """The host side of the task's data_dir: empty, writable by the app's unprivileged user."""
+    if not runtime.data_dir:
+        return None
+    folder = workdir / "data"
+    folder.mkdir()
+    folder.chmod(0o777)  # the app runs as another user; the folder is deleted with the workdir
+    return folder
 
 
 def _tear_down(held: dict[str, Any]) -> None:

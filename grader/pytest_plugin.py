@@ -8,6 +8,7 @@ Gives tests:
 - `client`: an `httpx.Client` on that URL (no redirects followed, bounded timeouts);
 - `make_client`: more clients, for example one per user in a test about two users;
 - `unique`: `unique("author")` -> a value no other test, run or submission will use;
+- `restart_app`: `restart_app()` restarts the app (under the grader only), for persistence;
 - the marker `@pytest.mark.criterion("category.criterion", weight=1.0)` naming what it grades.
 
 With `--grader-report PATH` it writes every test's outcome there as JSON (with `--collect-only`,
@@ -53,6 +54,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--grader-request-timeout", type=float, default=10.0, help="seconds per HTTP read"
+    )
+    group.addoption("--grader-container", default=None, help="the app's container (restarts)")
+    group.addoption("--grader-health-path", default="/health", help="polled after a restart")
+    group.addoption(
+        "--grader-startup-timeout", type=float, default=30.0, help="seconds to come back"
     )
 
 
@@ -194,6 +200,28 @@ def make_client(
 @pytest.fixture
 def client(make_client: Callable[..., httpx.Client]) -> httpx.Client:
     return make_client()
+
+
+@pytest.fixture
+def restart_app(pytestconfig: pytest.Config, base_url: str) -> Callable[[], None]:
+    """`restart_app()` restarts the app's container and waits until it answers again.
+
+    Only the grader can do that; against a plain --base-url the test is skipped.
+    """
+    container = pytestconfig.getoption("--grader-container")
+    if not container:
+        pytest.skip("restarting the app needs the grader (`grader grade` or `grader check`)")
+    health_path = str(pytestconfig.getoption("--grader-health-path"))
+    timeout_s = float(pytestconfig.getoption("--grader-startup-timeout"))
+
+    def restart() -> None:
+        from grader.restart import restart_container  # docker is needed only here
+
+        problem = restart_container(str(container), base_url, health_path, timeout_s)
+        if problem:
+            pytest.fail(problem, pytrace=False)
+
+    return restart
 
 
 @pytest.fixture

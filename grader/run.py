@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import docker.errors
-from docker.types import LogConfig, Ulimit
+from docker.types import LogConfig, Mount, Ulimit
 
 from grader.engine import LABEL_RUN
 from grader.errors import GraderError
@@ -64,8 +65,14 @@ class ContainerState:
         return f"exited with code {self.exit_code}"
 
 
-def hardened_settings(runtime: RuntimeSpec, image_config: dict[str, Any]) -> dict[str, Any]:
-    """The keyword arguments for `containers.create` that confine a submission."""
+def hardened_settings(
+    runtime: RuntimeSpec, image_config: dict[str, Any], data_folder: Path | None = None
+) -> dict[str, Any]:
+    """The keyword arguments for `containers.create` that confine a submission.
+
+    With `runtime.data_dir`, `data_folder` (a folder of the harness's) is mounted there: the one
+    writable place that outlives a restart of the container.
+    """
     tmpfs_options = f"rw,nosuid,nodev,size={runtime.tmpfs_mb}m"
     tmpfs = {"/tmp": tmpfs_options}  # noqa: S108 - the container's own /tmp
     for volume in image_config.get("Volumes") or {}:
@@ -73,7 +80,14 @@ def hardened_settings(runtime: RuntimeSpec, image_config: dict[str, Any]) -> dic
     user = str(image_config.get("User") or "")
     env = {"HOME": "/tmp", "PORT": str(runtime.port), **runtime.env}  # noqa: S108
     file_limit = max(runtime.tmpfs_mb, 16) * 1024 * 1024
+    mounts = []
+    if runtime.data_dir:
+        if data_folder is None:
+            raise ValueError("the task has a data_dir, but no folder was given for it")
+        tmpfs.pop(runtime.data_dir, None)
+        mounts.append(Mount(target=runtime.data_dir, source=str(data_folder), type="bind"))
     return {
+        "mounts": mounts,
         "user": user if user not in ROOT_USERS else UNPRIVILEGED_USER,
         "environment": env,
         "read_only": True,
@@ -98,7 +112,12 @@ def hardened_settings(runtime: RuntimeSpec, image_config: dict[str, Any]) -> dic
 
 
 def start_app(
-    client: Any, image_id: str, runtime: RuntimeSpec, name: str, labels: dict[str, str]
+    client: Any,
+    image_id: str,
+    runtime: RuntimeSpec,
+    name: str,
+    labels: dict[str, str],
+    data_folder: Path | None = None,
 ) -> AppContainer | StartFailure:
     network = client.networks.create(name, driver="bridge", internal=True, labels=labels)
     container = None
@@ -116,7 +135,7 @@ def start_app(
             name=name,
             labels=labels,
             network=network.name,
-            **hardened_settings(runtime, image_config),
+            **hardened_settings(runtime, image_config, data_folder),
         )
         container.start()
         container.reload()

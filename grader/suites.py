@@ -84,7 +84,11 @@ def plan_suite(task: Task, suite: SuiteSpec) -> tuple[TestOutcome, ...]:
 
 
 def run_suite(
-    task: Task, suite: SuiteSpec, planned: tuple[TestOutcome, ...], base_url: str
+    task: Task,
+    suite: SuiteSpec,
+    planned: tuple[TestOutcome, ...],
+    base_url: str,
+    container_id: str = "",
 ) -> SuiteRun:
     runtime = task.spec.runtime
     with tempfile.TemporaryDirectory(prefix="grader-suite-") as scratch:
@@ -95,6 +99,9 @@ def run_suite(
             report,
             f"--base-url={base_url}",
             f"--grader-test-timeout={runtime.test_timeout_s}",
+            f"--grader-health-path={runtime.health_path}",
+            f"--grader-startup-timeout={runtime.startup_timeout_s}",
+            *([f"--grader-container={container_id}"] if container_id else []),
         )
         output, complete = _run_bounded(command, runtime.suite_timeout_s, cwd=scratch)
         data = _read_report(report)

@@ -39,8 +39,23 @@ class RuntimeSpec(_Strict):
     cpus: float = Field(1.0, gt=0, le=64)
     pids: int = Field(256, ge=16, le=65536)
     tmpfs_mb: int = Field(64, ge=1, le=4096, description="size of the writable /tmp")
+    data_dir: str | None = Field(
+        None, description="a writable folder in the container, kept across restarts of the app"
+    )
     env: dict[str, str] = Field(default_factory=dict, description="environment given to the app")
     base_images: tuple[str, ...] = ("python:3.11-slim",)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir_is_a_plain_absolute_folder(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        path = PurePosixPath(value)
+        if not path.is_absolute() or ".." in path.parts or len(path.parts) < 2:
+            raise ValueError("must be an absolute folder such as /data, not / itself")
+        if path.parts[1] in ("tmp", "proc", "sys", "dev"):
+            raise ValueError(f"must not be under /{path.parts[1]}")
+        return value
 
     @field_validator("health_path")
     @classmethod
