@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from grader.batch import grade_batch, name_submissions
+from grader.calibrate import Calibration, calibrate, load_calibration
 from grader.console import ProgressView, print_summary
 from grader.doctor import run_checks
 from grader.engine import connect, remove_labelled
@@ -175,9 +176,24 @@ def tasks_show(task_ref: str, tasks_dir: Path | None) -> None:
 
 @tasks.command("validate")
 @click.argument("task_refs", nargs=-1)
+@click.option("--quick", is_flag=True, help="Skip calibration (no Docker needed).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Where calibration runs write their results.",
+)
 @tasks_dir_option
-def tasks_validate(task_refs: tuple[str, ...], tasks_dir: Path | None) -> None:
-    """Check tasks (all when none is named): files, suites and rubric coverage."""
+def tasks_validate(
+    task_refs: tuple[str, ...], quick: bool, jobs: int, out: Path, tasks_dir: Path | None
+) -> None:
+    """Check tasks (all when none is named): files, suites, rubric coverage, and calibration.
+
+    Calibration grades every folder of the task's solutions/ and checks each loses points
+    exactly in the categories its calibration.toml names (needs Docker; skip with --quick).
+    """
     location = TaskLocation.find(tasks_dir)
     failed = False
     for ref in task_refs or tuple(list_task_ids(location)):
@@ -185,18 +201,49 @@ def tasks_validate(task_refs: tuple[str, ...], tasks_dir: Path | None) -> None:
             task = load_task(ref, location)
             plan = plan_grading(task)
             problems = coverage_problems(task.spec, plan.all_planned())
+            calibration = load_calibration(task)
         except GraderError as error:
-            problems = [error.message]
+            problems, calibration = [error.message], None
         if problems:
             failed = True
             click.echo(f"{ref}: INVALID")
             for problem in problems:
                 click.echo(f"  - {problem}")
-        else:
-            counts = ", ".join(f"{len(tests)} {suite}" for suite, tests in plan.planned.items())
-            click.echo(f"{ref}: ok ({counts} tests)")
+            continue
+        counts = ", ".join(f"{len(tests)} {suite}" for suite, tests in plan.planned.items())
+        click.echo(f"{ref}: ok ({counts} tests)")
+        if calibration is None or quick:
+            click.echo("  calibration: " + ("skipped (--quick)" if quick else "none"))
+            continue
+        console = Console()
+        with ProgressView(console, [v.name for v in calibration.variant]) as view:
+            done = calibrate(task, calibration, out, jobs=jobs, emit=view)
+        console.print(calibration_table(done))
+        for problem in done.problems:
+            click.echo(f"  - {problem}")
+        for verdict in done.verdicts:
+            for problem in verdict.problems:
+                click.echo(f"  - {verdict.name}: {problem}")
+        failed = failed or not done.ok
+        click.echo(f"  calibration: {'ok' if done.ok else 'FAILED'} (results: {done.run_dir})")
     if failed:
         sys.exit(EXIT_GRADER_ERROR)
+
+
+def calibration_table(done: Calibration) -> Table:
+    table = Table(title="calibration")
+    for column in ("solution", "must lose", "total", "verdict"):
+        table.add_column(column)
+    for verdict in done.verdicts:
+        result = done.results.get(verdict.name)
+        total = f"{result.score.percent:.1f} %" if result and result.score else "-"
+        table.add_row(
+            verdict.name,
+            ", ".join(verdict.expected_losses) or "nothing",
+            total,
+            "ok" if verdict.ok else "; ".join(verdict.problems),
+        )
+    return table
 
 
 @cli.command()
