@@ -22,10 +22,13 @@ from rich.table import Table
 
 from grader.batch import grade_batch, name_submissions
 from grader.calibrate import Calibration, calibrate, load_calibration
+from grader.check import check_folder, check_url, find_check_task, public_plan
 from grader.console import ProgressView, print_summary
 from grader.doctor import run_checks
 from grader.engine import connect, remove_labelled
 from grader.errors import GraderError
+from grader.feedback import feedback_lines
+from grader.kit import export_kit
 from grader.pipeline import plan_grading
 from grader.result import Result, Status
 from grader.task_checks import coverage_problems
@@ -271,6 +274,65 @@ def doctor(tasks_dir: Path | None) -> None:
         click.echo(f"{'ok ' if check.ok else 'BAD'} {check.name}: {check.detail}")
     if not all(check.ok for check in checks):
         sys.exit(EXIT_GRADER_ERROR)
+
+
+@cli.command()
+@click.argument(
+    "path", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option(
+    "--task", "-t", "task_ref", default=None, help="Task id or folder (default: from .grader.toml)."
+)
+@click.option("--url", default=None, help="Check a server you already run (no Docker needed).")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit 1 if the public checks score below this percentage.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(".grader") / "results",
+    show_default=True,
+    help="Where a Docker check writes its results.",
+)
+@tasks_dir_option
+def check(
+    path: Path,
+    task_ref: str | None,
+    url: str | None,
+    fail_under: float | None,
+    out: Path,
+    tasks_dir: Path | None,
+) -> None:
+    """Check your submission against the public tests, with feedback you can act on.
+
+    Without --url, PATH (default: this folder) is built and run in Docker as `grader grade`
+    would; with --url, the checks run against your own server.
+    """
+    console = Console()
+    task, hidden = find_check_task(task_ref, path, TaskLocation.find(tasks_dir))
+    checked = public_plan(task, hidden)
+    if url:
+        result = check_url(checked, url)
+    else:
+        with ProgressView(console, [name_submissions([str(path)])[0].id]) as view:
+            result = check_folder(checked, path, out, emit=view)
+    for line in feedback_lines(result, task.spec, checked.hidden_checks):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    sys.exit(exit_code_for((result,), fail_under))
+
+
+@tasks.command("export-kit")
+@click.argument("task_ref")
+@click.argument("out", type=click.Path(path_type=Path))
+@tasks_dir_option
+def tasks_export_kit(task_ref: str, out: Path, tasks_dir: Path | None) -> None:
+    """Write the candidate kit for a task into OUT (and OUT.zip): no hidden test goes in."""
+    archive = export_kit(load_task(task_ref, TaskLocation.find(tasks_dir)), out)
+    click.echo(f"kit: {out}")
+    click.echo(f"zip: {archive}")
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -82,6 +82,34 @@ def plan_grading(task: Task, suite_ids: tuple[str, ...] = ()) -> GradingPlan:
     return GradingPlan(task, suites, {suite.id: plan_suite(task, suite) for suite in suites})
 
 
+def assemble_result(
+    plan: GradingPlan,
+    submission: SubmissionInfo,
+    status: Status,
+    message: str,
+    tests: tuple[TestOutcome, ...],
+    stages: tuple[StageRecord, ...],
+    started_at: str,
+    logs: dict[str, str] | None = None,
+) -> Result:
+    """The result of a grading that ends now; scored unless the grader itself failed."""
+    task = plan.task
+    return Result(
+        grader_version=VERSION,
+        task=TaskInfo(task.id, task.spec.version, task.sha256),
+        submission=submission,
+        status=status,
+        message=message,
+        score=None if status is Status.HARNESS_ERROR else score_outcomes(task.spec.rubric, tests),
+        tests=tests,
+        stages=stages,
+        started_at=started_at,
+        finished_at=now(),
+        suites=tuple(suite.id for suite in plan.suites),
+        logs=logs or {},
+    )
+
+
 @dataclass(frozen=True)
 class GradeSettings:
     run_id: str
@@ -98,7 +126,7 @@ class _Grading:
     settings: GradeSettings
     emit: Listener
     cancel: threading.Event
-    started_at: str = field(default_factory=lambda: _now())
+    started_at: str = field(default_factory=lambda: now())
     sha256: str | None = None
     stages: list[StageRecord] = field(default_factory=list)
     logs: dict[str, str] = field(default_factory=dict)
@@ -136,22 +164,15 @@ class _Grading:
     def finish(self, status: Status, message: str, tests: tuple[TestOutcome, ...]) -> Result:
         if self.cancel.is_set():
             raise Cancelled()
-        task = self.plan.task
-        result = Result(
-            grader_version=VERSION,
-            task=TaskInfo(task.id, task.spec.version, task.sha256),
-            submission=SubmissionInfo(self.submission.id, self.submission.source, self.sha256),
-            status=status,
-            message=message,
-            score=None
-            if status is Status.HARNESS_ERROR
-            else score_outcomes(task.spec.rubric, tests),
-            tests=tests,
-            stages=tuple(self.stages),
-            started_at=self.started_at,
-            finished_at=_now(),
-            suites=tuple(suite.id for suite in self.plan.suites),
-            logs=dict(self.logs),
+        result = assemble_result(
+            self.plan,
+            SubmissionInfo(self.submission.id, self.submission.source, self.sha256),
+            status,
+            message,
+            tests,
+            tuple(self.stages),
+            self.started_at,
+            dict(self.logs),
         )
         path = write_result(self.folder, result)
         self.emit(SubmissionGraded(self.submission.id, result, str(path)))
@@ -306,5 +327,5 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
 
-def _now() -> str:
+def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

@@ -164,6 +164,10 @@ def _short_message(report: pytest.CollectReport | pytest.TestReport) -> str:
     else:
         text = str(report.longrepr or "")
     text = text.removeprefix("Failed: ").removeprefix("Skipped: ")
+    first, _, rest = text.partition("\n")
+    if first.startswith("AssertionError: ") and rest:
+        text = first  # the test's own message; pytest's introspection follows it
+    text = text.removeprefix("AssertionError: ")
     return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + " [truncated]"
 
 

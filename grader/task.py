@@ -69,6 +69,7 @@ class CriterionSpec(_Strict):
     id: Identifier
     title: str = Field(min_length=1)
     weight: float = Field(1.0, gt=0, description="share within its category")
+    hint: str = Field("", description="what to look at when it fails, shown to candidates")
 
 
 class CategorySpec(_Strict):
