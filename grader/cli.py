@@ -11,6 +11,7 @@ Exit codes:
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -27,7 +28,7 @@ from grader.console import ProgressView, print_summary
 from grader.doctor import run_checks
 from grader.engine import connect, remove_labelled
 from grader.errors import GraderError
-from grader.feedback import feedback_lines
+from grader.feedback import feedback_lines, feedback_markdown
 from grader.kit import export_kit
 from grader.pipeline import plan_grading
 from grader.result import Result, Status
@@ -321,6 +322,10 @@ def check(
             result = check_folder(checked, path, out, emit=view)
     for line in feedback_lines(result, task.spec, checked.hidden_checks):
         console.print(line, markup=False, highlight=False, soft_wrap=True)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(feedback_markdown(result, task.spec, checked.hidden_checks))
     sys.exit(exit_code_for((result,), fail_under))
 
 

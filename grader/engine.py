@@ -54,12 +54,18 @@ def labels_for(run_id: str, submission_id: str) -> dict[str, str]:
 
 
 def require_image(client: Any, image: str) -> None:
+    """The base image submissions build from: present, or pulled where a registry answers."""
     try:
         client.images.get(image)
+        return
     except docker.errors.ImageNotFound:
+        pass
+    try:
+        client.images.pull(image)
+    except (docker.errors.APIError, requests.RequestException) as error:
         raise EngineUnavailable(
-            f"base image {image} is not on this engine; make it with "
-            f"`bash docker/ensure-base-image.sh {image}`"
+            f"base image {image} is not on this engine and could not be pulled "
+            f"({error}); make it with `bash docker/ensure-base-image.sh {image}`"
         ) from None
 
 

@@ -62,3 +62,14 @@ def _name(test: TestOutcome) -> str:
 def _short(message: str) -> str:
     text = " ".join(message.split()) or "no message"
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 3] + "..."
+
+
+def feedback_markdown(result: Result, spec: TaskSpec, hidden_checks: int) -> str:
+    """The same feedback for a CI job summary: a heading with the score, the lines verbatim."""
+    if result.score is not None and result.status is Status.GRADED:
+        headline = f"**{result.score.percent:.1f} %** of the public checks"
+    else:
+        headline = f"**not checked**: `{result.status.value}`"
+    fence = "`" * 3
+    body = "\n".join(feedback_lines(result, spec, hidden_checks)).replace(fence, "'''")
+    return f"## grader check: {spec.title}\n\n{headline}\n\n{fence}text\n{body}\n{fence}\n"
