@@ -7,7 +7,9 @@ raised again once everything labelled with the run is gone.
 
 from __future__ import annotations
 
+import json
 import secrets
+import shutil
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.engine import connect, remove_labelled, require_image
+from grader.errors import GraderError
 from grader.events import Listener, ignore
 from grader.intake import submission_name
 from grader.naming import safe_name, unique_names
@@ -25,8 +28,10 @@ from grader.pipeline import (
     Submission,
     grade_submission,
 )
-from grader.result import Result
+from grader.result import Result, Status, result_from_dict
 from grader.results_store import write_json_atomically
+
+RUN_RECORD = "run.json"
 
 
 @dataclass(frozen=True)
@@ -54,21 +59,37 @@ def grade_batch(
     emit: Listener = ignore,
     keep_images: bool = False,
     client: Any = None,
+    resume: bool = False,
 ) -> BatchOutcome:
+    """Grade `sources` into `results_dir/<run id>/`.
+
+    With `resume`, the run folder of an interrupted run is continued: every complete result
+    of the same task version is kept, every other submission's folder is cleared and graded
+    again, and what the interrupted run left on the engine is removed first.
+    """
     run_id = safe_name(run_id, fallback="run") if run_id else new_run_id()
     run_dir = results_dir / run_id
     client = client or connect()
     for image in plan.task.spec.runtime.base_images[:1]:
         require_image(client, image)
     submissions = name_submissions(sources)
-    settings = GradeSettings(run_id=run_id, run_dir=run_dir)
-    write_json_atomically(run_dir / "run.json", _run_record(run_id, plan, submissions))
-    cancel = threading.Event()
+    record = _run_record(run_id, plan, submissions)
     results: dict[str, Result] = {}
+    if resume:
+        results = completed_results(run_dir, record)
+        remove_labelled(client, run_id)  # what the interrupted run left behind
+    elif (run_dir / RUN_RECORD).exists():
+        raise GraderError(f"{run_dir} holds a run already; pass --resume to continue it")
+    write_json_atomically(run_dir / RUN_RECORD, record)
+    todo = [s for s in submissions if s.id not in results]
+    for submission in todo:
+        shutil.rmtree(run_dir / submission.id, ignore_errors=True)  # nothing half-written is reused
+    settings = GradeSettings(run_id=run_id, run_dir=run_dir)
+    cancel = threading.Event()
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="grade") as pool:
         futures: dict[str, Future[Result]] = {
             s.id: pool.submit(grade_submission, s, plan, settings, client, emit, cancel)
-            for s in submissions
+            for s in todo
         }
         try:
             for submission_id, future in futures.items():
@@ -82,6 +103,43 @@ def grade_batch(
     if not keep_images:
         remove_labelled(client, run_id)  # the images, now that no build of the run is going on
     return BatchOutcome(run_id, run_dir, tuple(results[s.id] for s in submissions))
+
+
+def read_run_record(run_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((run_dir / RUN_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise GraderError(f"no run to read at {run_dir}: {error}") from None
+    if not isinstance(data, dict) or "submissions" not in data:
+        raise GraderError(f"{run_dir / RUN_RECORD} is not a run record")
+    return data
+
+
+def completed_results(run_dir: Path, record: dict[str, Any]) -> dict[str, Result]:
+    """The complete results of an earlier attempt at the same run (none is half-written:
+    result.json is replaced atomically). Results of a grader fault are graded again."""
+    earlier = read_run_record(run_dir)
+    if earlier["task"] != record["task"] or earlier["suites"] != record["suites"]:
+        raise GraderError(
+            f"the task or its suites changed since run {record['run_id']} was started; "
+            "grade it again with `grader regrade` instead of resuming"
+        )
+    if earlier["submissions"] != record["submissions"]:
+        listed = len(earlier["submissions"])
+        raise GraderError(
+            f"resume run {record['run_id']} with the same submissions it was started with "
+            f"({listed} listed in {RUN_RECORD}), or with none to take them from there"
+        )
+    done = {}
+    for submission in record["submissions"]:
+        path = run_dir / submission["id"] / "result.json"
+        try:
+            result = result_from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if result.status is not Status.HARNESS_ERROR:
+            done[submission["id"]] = result
+    return done
 
 
 def _run_record(run_id: str, plan: GradingPlan, submissions: list[Submission]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from grader.batch import grade_batch, name_submissions
+from grader.batch import grade_batch, name_submissions, new_run_id, read_run_record
 from grader.calibrate import Calibration, calibrate, load_calibration
 from grader.check import check_folder, check_url, find_check_task, public_plan
 from grader.console import ProgressView, print_summary
@@ -31,6 +31,7 @@ from grader.errors import GraderError
 from grader.feedback import feedback_lines, feedback_markdown
 from grader.kit import export_kit
 from grader.pipeline import plan_grading
+from grader.reports.command import render_reports, report_command
 from grader.result import Result, Status
 from grader.task_checks import coverage_problems
 from grader.task_files import TaskLocation, list_task_ids, load_task
@@ -56,7 +57,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1)
 @click.option("--task", "-t", "task_ref", required=True, help="Task id, or a task folder.")
 @click.option("--suite", "suites", multiple=True, help="Run only this suite (repeatable).")
 @click.option("--public-only", is_flag=True, help="Run only the public suites.")
@@ -76,6 +77,11 @@ def cli() -> None:
     help="Exit 1 if a submission scores below this percentage.",
 )
 @click.option("--keep-images", is_flag=True, help="Keep the built images (for debugging).")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the interrupted run --run-id: grade only what has no complete result.",
+)
 @tasks_dir_option
 def grade(
     sources: tuple[str, ...],
@@ -87,25 +93,43 @@ def grade(
     run_id: str | None,
     fail_under: float | None,
     keep_images: bool,
+    resume: bool,
     tasks_dir: Path | None,
 ) -> None:
     """Grade SOURCES (folders, .zip/.tar.gz archives or git URLs, URL#ref) against a task."""
     console = Console()
+    if resume:
+        if not run_id:
+            raise click.UsageError("--resume continues a run: name it with --run-id")
+        if not sources:
+            sources = tuple(s["source"] for s in read_run_record(out / run_id)["submissions"])
+    if not sources:
+        raise click.UsageError("name at least one submission to grade")
     task = load_task(task_ref, TaskLocation.find(tasks_dir))
     if public_only:
         suites = tuple(s.id for s in task.spec.suites if s.visibility == "public")
     plan = plan_grading(task, suites)
     names = [s.id for s in name_submissions(list(sources))]
+    run_id = run_id or new_run_id()
     console.print(
-        f"grading {len(names)} submission(s) against {task.id} {task.spec.version} "
-        f"(suites: {', '.join(s.id for s in plan.suites)})",
+        f"{'resuming' if resume else 'grading'} {len(names)} submission(s) against {task.id} "
+        f"{task.spec.version} (suites: {', '.join(s.id for s in plan.suites)}); "
+        f"run {run_id} in {out / run_id}",
         highlight=False,
     )
     with ProgressView(console, names) as view:
         outcome = grade_batch(
-            list(sources), plan, out, jobs=jobs, run_id=run_id, emit=view, keep_images=keep_images
+            list(sources),
+            plan,
+            out,
+            jobs=jobs,
+            run_id=run_id,
+            emit=view,
+            keep_images=keep_images,
+            resume=resume,
         )
     print_summary(console, outcome.results, outcome.run_dir)
+    render_reports(console, outcome.run_dir, candidate=public_only)
     sys.exit(exit_code_for(outcome.results, fail_under))
 
 
@@ -120,6 +144,9 @@ def exit_code_for(results: tuple[Result, ...], fail_under: float | None) -> int:
     ):
         return EXIT_BELOW_THRESHOLD
     return 0
+
+
+cli.add_command(report_command)
 
 
 @cli.group()
