@@ -31,6 +31,7 @@ from grader.errors import GraderError
 from grader.feedback import feedback_lines, feedback_markdown
 from grader.kit import export_kit
 from grader.pipeline import plan_grading
+from grader.regrade import regrade
 from grader.reports.command import render_reports, report_command
 from grader.result import Result, Status
 from grader.task_checks import coverage_problems
@@ -354,6 +355,57 @@ def check(
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(feedback_markdown(result, task.spec, checked.hidden_checks))
     sys.exit(exit_code_for((result,), fail_under))
+
+
+@cli.command("regrade")
+@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--task", "-t", "task_ref", default=None, help="Task id or folder (default: the run's)."
+)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
+@tasks_dir_option
+def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: Path | None) -> None:
+    """Grade a run's submissions again, as they were, against the task as it is now.
+
+    Shows, per submission, the old and the new score and every test that moved.
+    """
+    console = Console()
+    record = read_run_record(run_dir)
+    task = load_task(task_ref or record["task"]["id"], TaskLocation.find(tasks_dir))
+    console.print(
+        f"regrading run {record['run_id']} (task {record['task']['version']}) against "
+        f"{task.id} {task.spec.version}",
+        highlight=False,
+    )
+    names = [s["id"] for s in record["submissions"]]
+    with ProgressView(console, names) as view:
+        done = regrade(run_dir, task, jobs=jobs, emit=view)
+    table = Table(title="regrade")
+    for column in ("submission", "before", "after", "change", "tests moved"):
+        table.add_column(column, no_wrap=column == "submission")
+    for change in done.changes:
+        table.add_row(
+            change.submission,
+            _verdict_of(change.before),
+            _verdict_of(change.after),
+            "-" if change.delta is None else f"{change.delta:+.1f}",
+            str(len(change.moves)),
+        )
+    console.print(table)
+    for change in done.changes:
+        for move in change.moves:
+            click.echo(f"  {change.submission}: {move.id}: {move.before} -> {move.after}")
+    for missing in done.not_regraded:
+        click.echo(f"  {missing}: no result in the old run, not regraded")
+    click.echo(f"results: {done.run_dir}")
+    sys.exit(exit_code_for(tuple(change.after for change in done.changes), None))
+
+
+def _verdict_of(result: Result) -> str:
+    if result.score is None:
+        return result.status.value
+    percent = f"{result.score.percent:.1f} %"
+    return percent if result.status is Status.GRADED else f"{result.status.value} {percent}"
 
 
 @tasks.command("export-kit")

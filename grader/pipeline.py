@@ -43,6 +43,7 @@ from grader.result import (
 from grader.results_store import write_log, write_result
 from grader.run import AppContainer, StartFailure, container_state, full_log, start_app, stop_app
 from grader.scoring import score_outcomes
+from grader.snapshot import write_snapshot
 from grader.suites import plan_suite, run_suite
 from grader.task import RuntimeSpec, SuiteSpec, Task
 from grader.version import VERSION
@@ -128,6 +129,7 @@ class _Grading:
     cancel: threading.Event
     started_at: str = field(default_factory=lambda: now())
     sha256: str | None = None
+    snapshot: str | None = None
     stages: list[StageRecord] = field(default_factory=list)
     logs: dict[str, str] = field(default_factory=dict)
 
@@ -166,7 +168,7 @@ class _Grading:
             raise Cancelled()
         result = assemble_result(
             self.plan,
-            SubmissionInfo(self.submission.id, self.submission.source, self.sha256),
+            SubmissionInfo(self.submission.id, self.submission.source, self.sha256, self.snapshot),
             status,
             message,
             tests,
@@ -236,6 +238,7 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
     if isinstance(tree, Refusal):
         return grading.fail(Status.INVALID_SUBMISSION, f"the submission was refused: {tree.reason}")
     grading.sha256 = tree.sha256
+    grading.snapshot = write_snapshot(tree.path, grading.folder, grading.submission.id).name
 
     with grading.stage("build") as stage:
         built = build_image(client, tree.path, runtime, name, labels)

@@ -105,6 +105,7 @@ class SubmissionInfo:
     id: str
     source: str
     sha256: str | None = None
+    snapshot: str | None = None  # `<id>.tar.gz` beside result.json: exactly what was graded
 
 
 @dataclass(frozen=True)

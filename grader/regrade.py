@@ -1,0 +1,68 @@
+"""`grader regrade RUN_DIR`: grade a run's submissions again, as they were, against the task
+as it is now (for example a new version of its tests), and show what moved.
+
+Each submission is regraded from the snapshot kept beside its result (exactly what was graded
+then), or from its original source where a result has no snapshot. The new run is a sibling
+folder `<run>-regrade-<time>`; the old one is left as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.batch import grade_batch, new_run_id, read_run_record
+from grader.errors import GraderError
+from grader.events import Listener, ignore
+from grader.pipeline import plan_grading
+from grader.result import Result, result_from_dict
+from grader.result_diff import ScoreChange, compare_results
+from grader.task import Task
+
+
+@dataclass(frozen=True)
+class Regrade:
+    run_dir: Path
+    changes: tuple[ScoreChange, ...]
+    not_regraded: tuple[str, ...]  # submissions of the old run with no result to compare
+
+
+def regrade(
+    run_dir: Path, task: Task, jobs: int = 1, emit: Listener = ignore, client: Any = None
+) -> Regrade:
+    record = read_run_record(run_dir)
+    before: list[tuple[str, Result]] = []
+    missing = []
+    for submission in record["submissions"]:
+        path = run_dir / submission["id"] / "result.json"
+        try:
+            before.append((submission["source"], result_from_dict(json.loads(path.read_text()))))
+        except (OSError, ValueError, KeyError, TypeError):
+            missing.append(submission["id"])
+    if not before:
+        raise GraderError(f"{run_dir} has no result to regrade")
+    known = {suite.id for suite in task.spec.suites}
+    suites = tuple(suite for suite in record["suites"] if suite in known)
+    sources = [_graded_source(run_dir, source, result) for source, result in before]
+    outcome = grade_batch(
+        sources,
+        plan_grading(task, suites),
+        run_dir.parent,
+        jobs=jobs,
+        run_id=f"{record['run_id']}-regrade-{new_run_id()}",
+        emit=emit,
+        client=client,
+    )
+    changes = tuple(
+        compare_results(old, new) for (_, old), new in zip(before, outcome.results, strict=True)
+    )
+    return Regrade(outcome.run_dir, changes, tuple(missing))
+
+
+def _graded_source(run_dir: Path, source: str, result: Result) -> str:
+    snapshot = result.submission.snapshot
+    if snapshot and (run_dir / result.submission.id / snapshot).is_file():
+        return str(run_dir / result.submission.id / snapshot)
+    return source

@@ -1,0 +1,61 @@
+"""`grader regrade`: the same code, a new version of the tests, and what moved."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import SOLUTIONS, copy_tasks
+
+NEW_HIDDEN_TEST = """
+import pytest
+from conftest import assert_error
+
+
+@pytest.mark.criterion("validation.required")
+def test_a_null_title_is_refused(client):
+    assert_error(client.post("/notes", json={"title": None}), 422, "validation_error")
+"""
+
+
+def grader(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *arguments], capture_output=True, text=True, timeout=900
+    )
+
+
+def test_regrade_grades_the_snapshots_against_the_new_tests(
+    docker_client: Any, tmp_path: Path
+) -> None:
+    location = copy_tasks(tmp_path)
+    submissions = tmp_path / "subs"
+    for name in ("reference", "no-validation"):
+        shutil.copytree(SOLUTIONS / name, submissions / name)
+    out = tmp_path / "results"
+    first = grader("grade", str(submissions / "reference"), str(submissions / "no-validation"),
+                   "--task", "notes-api", "--tasks-dir", str(location.tasks_dir),
+                   "--out", str(out), "--run-id", "v1")  # fmt: skip
+    assert first.returncode == 0, first.stdout + first.stderr
+    snapshot = out / "v1" / "reference" / "reference.tar.gz"
+    assert snapshot.is_file()
+
+    shutil.rmtree(submissions)  # the originals are gone: only the snapshots remain
+    toml = location.tasks_dir / "notes-api" / "task.toml"
+    toml.write_text(toml.read_text().replace('version = "1.0.0"', 'version = "1.1.0"'))
+    hidden = location.tests_dir / "notes-api" / "hidden" / "test_null_title.py"
+    hidden.write_text(NEW_HIDDEN_TEST)
+
+    done = grader("regrade", str(out / "v1"), "--tasks-dir", str(location.tasks_dir))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "regrading run v1 (task 1.0.0) against notes-api 1.1.0" in done.stdout
+    moved = "hidden/test_null_title.py::test_a_null_title_is_refused"
+    assert f"  reference: {moved}: absent -> passed" in done.stdout
+    assert f"  no-validation: {moved}: absent -> failed" in done.stdout
+    moves = [line for line in done.stdout.splitlines() if line.startswith("  ") and "::" in line]
+    assert len(moves) == 2, done.stdout
+    regraded = list(out.glob("v1-regrade-*"))
+    assert len(regraded) == 1
+    assert (regraded[0] / "reference" / "result.json").is_file()
