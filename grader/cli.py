@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from types import FrameType
 
@@ -118,6 +119,7 @@ def grade(
         f"run {run_id} in {out / run_id}",
         highlight=False,
     )
+    started = time.monotonic()
     with ProgressView(console, names) as view:
         outcome = grade_batch(
             list(sources),
@@ -129,7 +131,7 @@ def grade(
             keep_images=keep_images,
             resume=resume,
         )
-    print_summary(console, outcome.results, outcome.run_dir)
+    print_summary(console, outcome.results, outcome.run_dir, time.monotonic() - started)
     render_reports(console, outcome.run_dir, candidate=public_only)
     sys.exit(exit_code_for(outcome.results, fail_under))
 

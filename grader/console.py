@@ -100,8 +100,23 @@ def summary_table(results: tuple[Result, ...]) -> Table:
     return table
 
 
-def print_summary(console: Console, results: tuple[Result, ...], run_dir: Path) -> None:
+def stage_totals(results: tuple[Result, ...]) -> dict[str, float]:
+    """Seconds spent in each stage, summed over submissions (all suites count as `test`)."""
+    totals: dict[str, float] = {}
+    for result in results:
+        for stage in result.stages:
+            name = stage.name.split(":", 1)[0]
+            totals[name] = round(totals.get(name, 0.0) + stage.duration_s, 3)
+    return totals
+
+
+def print_summary(
+    console: Console, results: tuple[Result, ...], run_dir: Path, wall_s: float | None = None
+) -> None:
     console.print(summary_table(results))
+    totals = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stage_totals(results).items())
+    wall = f"; wall {wall_s:.1f} s" if wall_s is not None else ""
+    console.print(f"time in stages, summed over submissions: {totals}{wall}", highlight=False)
     for result in results:
         if result.status is not Status.GRADED:
             console.print(

@@ -1,0 +1,149 @@
+"""Benchmark: grading a batch three ways, on warm caches, and the harness's own overhead.
+
+    python bench/batch_speed.py [--copies 12] [--jobs 4] [--task notes-api]
+
+Makes N copies of the task's reference solution (each with a small difference, so each is a
+distinct submission with its own Dockerfile), warms the build cache once, then grades them:
+
+1. naively, as a team would script it: `docker build`, `docker run -p`, a fixed sleep,
+   `pytest` on the reference tests, `docker rm` and `docker rmi`, one after the other;
+2. `grader grade --jobs 1`;
+3. `grader grade --jobs N`.
+
+It prints the wall time of each way, per submission and in total, the ratios to the naive
+way, and the grader's own overhead: its wall time minus what went to docker build, container
+start, waiting for the app to be ready, and the tests' own time (the app answering).
+Everything it starts binds to 127.0.0.1 or lives on Docker networks the grader creates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NAIVE_SLEEP_S = 3.0
+DOCKERFILE = """FROM python:3.11-slim
+WORKDIR /app
+COPY requirements.txt ./
+RUN pip install --no-cache-dir -r requirements.txt gunicorn
+COPY . .
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "notes:create_app()"]
+"""
+
+
+def make_copies(task: str, count: int, folder: Path) -> list[Path]:
+    reference = REPO / "tasks" / task / "solutions" / "reference"
+    copies = []
+    for index in range(count):
+        copy = folder / f"candidate-{index:02d}"
+        shutil.copytree(reference, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        if not (copy / "Dockerfile").exists():
+            (copy / "Dockerfile").write_text(DOCKERFILE)
+        (copy / "CANDIDATE.txt").write_text(f"candidate {index}\n")  # a distinct submission
+        copies.append(copy)
+    return copies
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd)
+
+
+def grade_naively(task: str, copies: list[Path]) -> float:
+    tests = REPO / "reference_tests" / task
+    started = time.monotonic()
+    for index, copy in enumerate(copies):
+        tag = f"bench-naive-{index}"
+        port = free_port()
+        run(["docker", "build", "-q", "-t", tag, str(copy)])
+        run(["docker", "run", "-d", "--name", tag, "-p", f"127.0.0.1:{port}:8000", tag])
+        time.sleep(NAIVE_SLEEP_S)
+        run([sys.executable, "-m", "pytest", str(tests), "-q", "-p", "no:cacheprovider",
+             "--base-url", f"http://127.0.0.1:{port}"], cwd=tests)  # fmt: skip
+        run(["docker", "rm", "-f", tag])
+        run(["docker", "rmi", "-f", tag])
+    return time.monotonic() - started
+
+
+def grade_with_grader(task: str, copies: list[Path], jobs: int, out: Path) -> tuple[float, Path]:
+    run_id = f"bench-jobs-{jobs}"
+    started = time.monotonic()
+    done = run([sys.executable, "-m", "grader", "grade", *map(str, copies), "--task", task,
+                "--jobs", str(jobs), "--out", str(out), "--run-id", run_id], cwd=REPO)  # fmt: skip
+    wall = time.monotonic() - started
+    if done.returncode != 0:
+        sys.exit(f"grader failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return wall, out / run_id
+
+
+def time_in_the_app(run_dir: Path) -> tuple[float, int]:
+    """Seconds in build, start, readiness and the tests' own time; and how many graded."""
+    seconds, graded = 0.0, 0
+    for path in run_dir.glob("*/result.json"):
+        result = json.loads(path.read_text())
+        graded += result["status"] == "graded"
+        for stage in result["stages"]:
+            if stage["name"] in ("build", "run", "probe"):
+                seconds += stage["duration_s"]
+        seconds += sum(test["duration_s"] for test in result["tests"])
+    return seconds, graded
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--copies", type=int, default=12)
+    parser.add_argument("--jobs", type=int, default=4)
+    parser.add_argument("--task", default="notes-api")
+    options = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="grader-bench-") as scratch:
+        folder = Path(scratch)
+        copies = make_copies(options.task, options.copies, folder / "subs")
+        # warm the caches every way shares: the dependency layers and the reference tests
+        run(["docker", "build", "-q", "-t", "bench-warm", str(copies[0])])
+        run(["docker", "rmi", "-f", "bench-warm"])
+
+        naive = grade_naively(options.task, copies)
+        one, one_dir = grade_with_grader(options.task, copies, 1, folder / "results")
+        many, many_dir = grade_with_grader(options.task, copies, options.jobs, folder / "results")
+        in_app, graded = time_in_the_app(one_dir)
+        _, graded_many = time_in_the_app(many_dir)
+
+    count = len(copies)
+    print(f"machine: {platform.machine()}, {_cores()} cores, Python {platform.python_version()}")
+    print(f"batch: {count} copies of {options.task}'s reference solution, warm build cache")
+    print(
+        f"graded: {graded}/{count} with --jobs 1, {graded_many}/{count} with --jobs {options.jobs}"
+    )
+    print()
+    print(f"{'way':<28}{'total s':>10}{'per sub s':>12}{'vs naive':>10}")
+    for name, wall in (("naive script", naive), ("grader --jobs 1", one),
+                       (f"grader --jobs {options.jobs}", many)):  # fmt: skip
+        print(f"{name:<28}{wall:>10.1f}{wall / count:>12.2f}{naive / wall:>9.2f}x")
+    overhead = one - in_app
+    print()
+    print(f"grader --jobs 1 overhead (wall minus build, start, readiness and the tests' own "
+          f"time): {overhead:.1f} s of {one:.1f} s = {100 * overhead / one:.1f} %")  # fmt: skip
+
+
+def _cores() -> int:
+    return os.cpu_count() or 0
+
+
+if __name__ == "__main__":
+    main()
