@@ -80,11 +80,15 @@ def grade_naively(task: str, copies: list[Path]) -> float:
     return time.monotonic() - started
 
 
-def grade_with_grader(task: str, copies: list[Path], jobs: int, out: Path) -> tuple[float, Path]:
+def grade_with_grader(
+    task: str, copies: list[Path], jobs: int, out: Path, build_jobs: int | None = None
+) -> tuple[float, Path]:
     run_id = f"bench-jobs-{jobs}"
+    limit = ["--build-jobs", str(build_jobs)] if build_jobs else []
     started = time.monotonic()
     done = run([sys.executable, "-m", "grader", "grade", *map(str, copies), "--task", task,
-                "--jobs", str(jobs), "--out", str(out), "--run-id", run_id], cwd=REPO)  # fmt: skip
+                "--jobs", str(jobs), *limit, "--out", str(out), "--run-id", run_id],
+               cwd=REPO)  # fmt: skip
     wall = time.monotonic() - started
     if done.returncode != 0:
         sys.exit(f"grader failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -108,6 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=12)
     parser.add_argument("--jobs", type=int, default=4)
+    parser.add_argument("--build-jobs", type=int, default=None, help="for the --jobs N run")
     parser.add_argument("--task", default="notes-api")
     options = parser.parse_args()
 
@@ -120,7 +125,9 @@ def main() -> None:
 
         naive = grade_naively(options.task, copies)
         one, one_dir = grade_with_grader(options.task, copies, 1, folder / "results")
-        many, many_dir = grade_with_grader(options.task, copies, options.jobs, folder / "results")
+        many, many_dir = grade_with_grader(
+            options.task, copies, options.jobs, folder / "results", options.build_jobs
+        )
         in_app, graded = time_in_the_app(one_dir)
         _, graded_many = time_in_the_app(many_dir)
 

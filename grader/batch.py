@@ -60,11 +60,14 @@ def grade_batch(
     keep_images: bool = False,
     client: Any = None,
     resume: bool = False,
+    build_jobs: int | None = None,
 ) -> BatchOutcome:
     """Grade `sources` into `results_dir/<run id>/`.
 
-    With `resume`, the run folder of an interrupted run is continued: every complete result
-    of the same task version is kept, every other submission's folder is cleared and graded
+    `jobs` submissions are graded side by side, of which at most `build_jobs` build at once
+    (builds load the CPU; the other stages mostly wait on the app). With `resume`, the run
+    folder of an interrupted run is continued: every complete result of the same task version
+    is kept, every other submission's folder is cleared and graded
     again, and what the interrupted run left on the engine is removed first.
     """
     run_id = safe_name(run_id, fallback="run") if run_id else new_run_id()
@@ -84,7 +87,8 @@ def grade_batch(
     todo = [s for s in submissions if s.id not in results]
     for submission in todo:
         shutil.rmtree(run_dir / submission.id, ignore_errors=True)  # nothing half-written is reused
-    settings = GradeSettings(run_id=run_id, run_dir=run_dir)
+    slots = threading.Semaphore(build_jobs) if build_jobs and build_jobs < jobs else None
+    settings = GradeSettings(run_id=run_id, run_dir=run_dir, build_slots=slots)
     cancel = threading.Event()
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="grade") as pool:
         futures: dict[str, Future[Result]] = {

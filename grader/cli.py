@@ -65,6 +65,12 @@ def cli() -> None:
 @click.option("--public-only", is_flag=True, help="Run only the public suites.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option(
+    "--build-jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="At most this many builds at once (default: --jobs).",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("results"),
@@ -91,6 +97,7 @@ def grade(
     suites: tuple[str, ...],
     public_only: bool,
     jobs: int,
+    build_jobs: int | None,
     out: Path,
     run_id: str | None,
     fail_under: float | None,
@@ -130,6 +137,7 @@ def grade(
             emit=view,
             keep_images=keep_images,
             resume=resume,
+            build_jobs=build_jobs,
         )
     print_summary(console, outcome.results, outcome.run_dir, time.monotonic() - started)
     render_reports(console, outcome.run_dir, candidate=public_only)

@@ -116,6 +116,8 @@ class GradeSettings:
     run_id: str
     run_dir: Path
     intake_limits: IntakeLimits = field(default_factory=IntakeLimits)
+    # shared by a batch's workers: how many builds may run at once (None: no limit of its own)
+    build_slots: threading.Semaphore | None = None
 
 
 @dataclass
@@ -240,7 +242,7 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
     grading.sha256 = tree.sha256
     grading.snapshot = write_snapshot(tree.path, grading.folder, grading.submission.id).name
 
-    with grading.stage("build") as stage:
+    with settings.build_slots or contextlib.nullcontext(), grading.stage("build") as stage:
         built = build_image(client, tree.path, runtime, name, labels)
         if isinstance(built, BuildFailure):
             stage.failed(built.reason)
