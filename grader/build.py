@@ -18,6 +18,7 @@ import docker.errors
 import requests
 import urllib3.exceptions
 
+from grader.dockerfile_policy import policy_problems
 from grader.flask_dockerfile import candidate_paths, find_wsgi_target, render_dockerfile
 from grader.result import Status
 from grader.task import RuntimeSpec
@@ -27,6 +28,7 @@ LOG_LIMIT = 1 << 20
 BUILD_MEMORY = 2 << 30
 LAYER_LINE = re.compile(r"^ ---> ([0-9a-f]{12,64})\s*$")
 ENTRY_SIZE_LIMIT = 512 * 1024
+DOCKERFILE_LIMIT = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,11 @@ def build_image(
     dockerfile = choose_dockerfile(tree, runtime)
     if isinstance(dockerfile, BuildFailure):
         return dockerfile
+    text = (tree / dockerfile).read_text(encoding="utf-8", errors="replace")[:DOCKERFILE_LIMIT]
+    problems = policy_problems(text, runtime.base_images)
+    if problems:
+        reason = "the Dockerfile was refused: " + "; ".join(problems)
+        return BuildFailure(Status.BUILD_REJECTED, reason, log="", duration_s=0.0)
     deadline = started + runtime.build_timeout_s
     log = _Log()
     image_id = None

@@ -29,6 +29,7 @@ from grader.engine import labels_for
 from grader.errors import TaskError
 from grader.events import Listener, StageFinished, StageStarted, SubmissionGraded, ignore
 from grader.intake import IntakeLimits, Refusal, take_in
+from grader.listening import diagnose, listening_sockets
 from grader.probe import NotReady, probe_until_ready
 from grader.result import (
     Outcome,
@@ -41,7 +42,15 @@ from grader.result import (
     TestOutcome,
 )
 from grader.results_store import write_log, write_result
-from grader.run import AppContainer, StartFailure, container_state, full_log, start_app, stop_app
+from grader.run import (
+    AppContainer,
+    StartFailure,
+    container_state,
+    full_log,
+    proc_net_tcp,
+    start_app,
+    stop_app,
+)
 from grader.scoring import score_outcomes
 from grader.snapshot import write_snapshot
 from grader.suites import plan_suite, run_suite
@@ -274,6 +283,10 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             runtime.port,
             lambda: container_state(app.container),
         )
+        if isinstance(ready, NotReady) and ready.status is Status.NOT_READY:
+            found = diagnose(listening_sockets(proc_net_tcp(app.container)), runtime.port)
+            if found is not None:
+                ready = NotReady(found.status, f"{found.reason} ({ready.reason})", ready.duration_s)
         if isinstance(ready, NotReady):
             stage.failed(ready.reason)
         else:

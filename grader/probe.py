@@ -50,7 +50,7 @@ def probe_until_ready(
             current = state()
             if not current.running:
                 return NotReady(
-                    Status.START_FAILED,
+                    Status.OOM if current.oom_killed else Status.START_FAILED,
                     f"the app {current.describe()} before it was ready",
                     time.monotonic() - started,
                 )

@@ -19,9 +19,13 @@ class Status(StrEnum):
 
     GRADED = "graded"
     INVALID_SUBMISSION = "invalid_submission"  # intake refused it: unsafe or unusable source
+    BUILD_REJECTED = "build_rejected"  # its Dockerfile reaches around the sandbox
     BUILD_FAILED = "build_failed"
     BUILD_TIMEOUT = "build_timeout"
     START_FAILED = "start_failed"  # the container could not be started, or exited
+    OOM = "oom"  # killed for using more memory than the task allows, before it was ready
+    WRONG_BIND = "wrong_bind"  # listens on the task's port, but on 127.0.0.1 only
+    WRONG_PORT = "wrong_port"  # listens, but on another port than the task's
     NOT_READY = "not_ready"  # running, but the health path never answered 2xx in time
     HARNESS_ERROR = "harness_error"  # the grader's fault: no score is given
 

@@ -164,6 +164,16 @@ def container_state(container: Any) -> ContainerState:
     )
 
 
+def proc_net_tcp(container: Any) -> str:
+    """The container's listening-socket tables, read by `cat` inside it as its own user."""
+    try:
+        exit_code, output = container.exec_run(["cat", "/proc/net/tcp", "/proc/net/tcp6"])
+    except docker.errors.APIError:
+        return ""  # stopped, out of pids, or no `cat`: nothing to tell
+    text = output.decode("utf-8", errors="replace") if isinstance(output, bytes) else ""
+    return text[: TAIL_LIMIT * 8] if exit_code in (0, 1) else ""
+
+
 def log_tail(container: Any, lines: int = 60) -> str:
     try:
         raw = container.logs(stdout=True, stderr=True, tail=lines)

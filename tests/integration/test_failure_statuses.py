@@ -20,7 +20,15 @@ def batch(docker_client: Any, tmp_path_factory: pytest.TempPathFactory) -> Batch
     location = copy_tasks(scratch)
     set_runtime(location, "notes-api", startup_timeout_s=6)
     task = load_task("notes-api", location)
-    names = ("build_fails", "crashes_at_start", "never_listens", "slow_health", "health_404")
+    names = (
+        "build_fails",
+        "crashes_at_start",
+        "binds_loopback",
+        "wrong_port",
+        "never_listens",
+        "slow_health",
+        "health_404",
+    )
     sources = [str(SCENARIOS / name) for name in names]
     sources.append(str(scratch / "does-not-exist"))
     return grade_batch(
@@ -62,7 +70,22 @@ def test_an_app_that_crashes_at_start(results: dict[str, Result]) -> None:
     assert_scored_zero(result)
 
 
-def test_an_app_that_never_listens_on_the_port(results: dict[str, Result]) -> None:
+def test_an_app_that_listens_on_loopback_only(results: dict[str, Result]) -> None:
+    result = results["binds_loopback"]
+    assert result.status is Status.WRONG_BIND
+    assert "listens on 127.0.0.1:8000 only" in result.message
+    assert "bind 0.0.0.0:8000" in result.message
+    assert_scored_zero(result)
+
+
+def test_an_app_on_another_port(results: dict[str, Result]) -> None:
+    result = results["wrong_port"]
+    assert result.status is Status.WRONG_PORT
+    assert "listens on port 5000, but the task's port is 8000" in result.message
+    assert_scored_zero(result)
+
+
+def test_an_app_that_never_listens(results: dict[str, Result]) -> None:
     result = results["never_listens"]
     assert result.status is Status.NOT_READY
     assert "never listened" in result.message
