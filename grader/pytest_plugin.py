@@ -5,7 +5,9 @@ plain `pytest reference_tests/<task>/public --base-url URL` on a candidate's mac
 
 Gives tests:
 - `base_url`: where the app under test answers (`--base-url`, or `GRADER_BASE_URL`);
-- `client`: an `httpx.Client` on that URL (no redirects followed, bounded timeouts);
+- `client`: an httpx client on that URL that follows no redirect and bounds every exchange
+  as a whole (total time, decoded body size, connections), so a hostile app cannot hold or
+  flood the tests;
 - `make_client`: more clients, for example one per user in a test about two users;
 - `unique`: `unique("author")` -> a value no other test, run or submission will use;
 - `restart_app`: `restart_app()` restarts the app (under the grader only), for persistence;
@@ -21,6 +23,7 @@ import itertools
 import json
 import os
 import signal
+import time
 import uuid
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict, dataclass
@@ -54,6 +57,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--grader-request-timeout", type=float, default=10.0, help="seconds per HTTP read"
+    )
+    group.addoption(
+        "--grader-response-limit", type=int, default=10 << 20, help="bytes per response body"
     )
     group.addoption("--grader-container", default=None, help="the app's container (restarts)")
     group.addoption("--grader-health-path", default="/health", help="polled after a restart")
@@ -182,17 +188,63 @@ def base_url(pytestconfig: pytest.Config) -> str:
     return str(url).rstrip("/")
 
 
+class ResponseRefused(httpx.TransportError):
+    """The app's answer broke a bound: too large, or too slow as a whole."""
+
+
+class BoundedClient(httpx.Client):
+    """An httpx client that bounds every exchange as a whole, not only each read.
+
+    The body is read here, decoded (so a small gzip bomb counts at its real size), and
+    refused past `max_bytes` or once `total_s` have passed since the request went out: a
+    slow-drip or endless body cannot hold a test longer, nor fill this process's memory.
+    """
+
+    def __init__(self, *, max_bytes: int, total_s: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_bytes = max_bytes
+        self.total_s = total_s
+
+    def send(
+        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        deadline = time.monotonic() + self.total_s
+        response = super().send(request, stream=True, **kwargs)
+        if stream:
+            return response  # the caller reads it, and bounds it, itself
+        body = bytearray()
+        try:
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > self.max_bytes:
+                    raise ResponseRefused(
+                        f"response larger than {self.max_bytes} bytes", request=request
+                    )
+                if time.monotonic() > deadline:
+                    raise ResponseRefused(
+                        f"response not complete after {self.total_s:g} s", request=request
+                    )
+        finally:
+            response.close()
+        response._content = bytes(body)  # what Response.read() would have stored
+        return response
+
+
 @pytest.fixture
 def make_client(
     base_url: str, pytestconfig: pytest.Config
 ) -> Iterator[Callable[..., httpx.Client]]:
     timeout = float(pytestconfig.getoption("--grader-request-timeout"))
+    max_bytes = int(pytestconfig.getoption("--grader-response-limit"))
     clients: list[httpx.Client] = []
 
     def make(**kwargs: Any) -> httpx.Client:
         kwargs.setdefault("timeout", httpx.Timeout(timeout))
-        kwargs.setdefault("follow_redirects", False)
-        client = httpx.Client(base_url=base_url, **kwargs)
+        kwargs.setdefault("follow_redirects", False)  # never off the app's origin by itself
+        kwargs.setdefault("limits", httpx.Limits(max_connections=8, max_keepalive_connections=4))
+        client = BoundedClient(
+            base_url=base_url, max_bytes=max_bytes, total_s=timeout * 3, **kwargs
+        )
         clients.append(client)
         return client
 
