@@ -58,6 +58,7 @@ from grader.task import RuntimeSpec, SuiteSpec, Task
 from grader.version import VERSION
 
 MESSAGE_TAIL_LINES = 15
+MESSAGE_LINE_LIMIT = 300
 
 
 class Cancelled(Exception):
@@ -337,8 +338,13 @@ def _tear_down(held: dict[str, Any]) -> None:
 
 
 def _with_tail(reason: str, log: str, what: str) -> str:
+    """The reason, and the last lines of a log the submission wrote: each line cut short."""
     lines = [line for line in log.strip().splitlines() if line.strip()][-MESSAGE_TAIL_LINES:]
-    return f"{reason}\nlast lines of the {what}:\n" + "\n".join(lines) if lines else reason
+    cut = [
+        line if len(line) <= MESSAGE_LINE_LIMIT else line[:MESSAGE_LINE_LIMIT] + " [cut]"
+        for line in lines
+    ]
+    return f"{reason}\nlast lines of the {what}:\n" + "\n".join(cut) if cut else reason
 
 
 def _first_line(text: str) -> str:
