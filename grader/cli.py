@@ -25,7 +25,7 @@ from rich.table import Table
 from grader.batch import grade_batch, name_submissions, new_run_id, read_run_record
 from grader.calibrate import Calibration, calibrate, load_calibration
 from grader.check import check_folder, check_url, find_check_task, public_plan
-from grader.console import ProgressView, print_summary
+from grader.console import ProgressView, print_summary, result_in_brief
 from grader.doctor import run_checks
 from grader.engine import connect, remove_labelled
 from grader.errors import GraderError
@@ -396,8 +396,8 @@ def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: P
     for change in done.changes:
         table.add_row(
             change.submission,
-            _verdict_of(change.before),
-            _verdict_of(change.after),
+            result_in_brief(change.before),
+            result_in_brief(change.after),
             "-" if change.delta is None else f"{change.delta:+.1f}",
             str(len(change.moves)),
         )
@@ -409,13 +409,6 @@ def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: P
         click.echo(f"  {missing}: no result in the old run, not regraded")
     click.echo(f"results: {done.run_dir}")
     sys.exit(exit_code_for(tuple(change.after for change in done.changes), None))
-
-
-def _verdict_of(result: Result) -> str:
-    if result.score is None:
-        return result.status.value
-    percent = f"{result.score.percent:.1f} %"
-    return percent if result.status is Status.GRADED else f"{result.status.value} {percent}"
 
 
 @tasks.command("export-kit")

@@ -58,7 +58,7 @@ class ProgressView:
                         highlight=False,
                     )
             elif isinstance(event, SubmissionGraded):
-                self.state[event.submission] = f"done: {_verdict(event.result)}"
+                self.state[event.submission] = f"done: {result_in_brief(event.result)}"
             if self.live is not None:
                 self.live.update(self._table())
 
@@ -69,7 +69,8 @@ class ProgressView:
         return table
 
 
-def _verdict(result: Result) -> str:
+def result_in_brief(result: Result) -> str:
+    """A result in a few words: its score, and its status when it was not graded."""
     if result.score is None:
         return result.status.value
     score = f"{result.score.percent:.1f} %"
