@@ -1,11 +1,12 @@
 # The two commands a new machine needs: `make example` and `make test`.
-# Both set everything up first: a virtualenv, a Docker engine, the base image.
+# Both set everything up first: a virtualenv, a Docker engine, the base image (and for the
+# tests, a headless Chromium for the HTML reports).
 
 VENV ?= .venv
 BIN := $(VENV)/bin
 BASE_IMAGE ?= python:3.11-slim
 
-.PHONY: setup engine example test lint clean
+.PHONY: setup engine browser example test lint clean
 
 $(BIN)/grader: pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,6 +18,9 @@ engine:
 	bash docker/ensure-engine.sh
 	bash docker/ensure-base-image.sh $(BASE_IMAGE)
 
+browser:
+	bash docker/ensure-chromium.sh
+
 setup: $(BIN)/grader engine
 
 example: setup
@@ -27,7 +31,7 @@ lint: $(BIN)/grader
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: setup lint
+test: setup browser lint
 	$(BIN)/python -m pytest
 
 clean: $(BIN)/grader

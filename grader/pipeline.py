@@ -13,6 +13,7 @@ carry a wrong score, and a resumed run grades it again.
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import tempfile
 import threading
@@ -59,6 +60,7 @@ from grader.version import VERSION
 
 MESSAGE_TAIL_LINES = 15
 MESSAGE_LINE_LIMIT = 300
+ERROR_LINE = re.compile(r"^\w*(Error|Exception)\b|^\w+(Error|Exception): ")
 
 
 class Cancelled(Exception):
@@ -338,8 +340,16 @@ def _tear_down(held: dict[str, Any]) -> None:
 
 
 def _with_tail(reason: str, log: str, what: str) -> str:
-    """The reason, and the last lines of a log the submission wrote: each line cut short."""
-    lines = [line for line in log.strip().splitlines() if line.strip()][-MESSAGE_TAIL_LINES:]
+    """The reason, and the last lines of a log the submission wrote: each line cut short.
+
+    When the last error in the log came before those lines (a server's shutdown chatter
+    follows it), that error line leads them, so the message always says what went wrong.
+    """
+    every = [line for line in log.strip().splitlines() if line.strip()]
+    lines = every[-MESSAGE_TAIL_LINES:]
+    errors = [line for line in every if ERROR_LINE.search(line)]
+    if errors and not any(ERROR_LINE.search(line) for line in lines):
+        lines = [errors[-1], "...", *lines]
     cut = [
         line if len(line) <= MESSAGE_LINE_LIMIT else line[:MESSAGE_LINE_LIMIT] + " [cut]"
         for line in lines

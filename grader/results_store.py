@@ -11,18 +11,33 @@ from typing import Any
 from grader.result import Result
 
 LOG_LIMIT = 2 << 20
+FILE_MODE = 0o666
+
+
+def _read_umask() -> int:
+    current = os.umask(0o022)  # read once, at import, before any worker thread writes files
+    os.umask(current)
+    return current
+
+
+UMASK = _read_umask()
 
 
 def write_json_atomically(path: Path, data: Any) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    write_text_atomically(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """`text` as UTF-8, written beside `path` first and then renamed over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=2, ensure_ascii=False)
-            out.write("\n")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(temporary, FILE_MODE & ~UMASK)  # mkstemp's 0600 is too tight for reports
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

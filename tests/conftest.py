@@ -1,7 +1,8 @@
 """Fixtures shared by the harness's own tests.
 
-Tests that need Docker take the `docker_client` fixture. Without an engine they are skipped on
-a developer's machine, and fail when CI=true: CI must never go green by skipping them.
+Tests that need Docker take the `docker_client` fixture, tests that need a browser the
+`chromium` fixture. Without an engine (or a Chromium) they are skipped on a developer's machine,
+and fail when CI=true: CI must never go green by skipping them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 
 from grader.engine import LABEL_MANAGED, connect, require_image
 from grader.errors import EngineUnavailable
+from grader.reports.screenshots import find_chromium
 from grader.task_files import TaskLocation
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,6 +39,18 @@ def docker_client() -> Any:
     except EngineUnavailable as error:
         _unavailable(error.message)
     return client
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The path of a headless-capable Chromium (`make browser` installs Debian's)."""
+    binary = find_chromium()
+    if binary is None:
+        reason = "no Chromium on PATH (or at $GRADER_CHROMIUM); run `make browser`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and Chromium is not usable: {reason}", pytrace=False)
+        pytest.skip(f"Chromium is not usable here: {reason}")
+    return binary
 
 
 def labelled_leftovers(client: Any, run_id: str | None = None) -> dict[str, list[str]]:

@@ -123,7 +123,7 @@ def test_report_records_criterion_weight_and_outcome(suite, app_url):
     suite.makepyfile(test_suite=SUITE)
     report = suite.path / "report.json"
 
-    result = suite.runpytest(f"--base-url={app_url}", f"--grader-report={report}")
+    result = suite.runpytest_subprocess(f"--base-url={app_url}", f"--grader-report={report}")
 
     result.assert_outcomes(passed=4, failed=1, skipped=1, errors=2)
     data, tests = read_report(report)
@@ -170,7 +170,9 @@ def test_all_passing_run_reports_exit_status_zero(suite, app_url):
     )
     report = suite.path / "report.json"
 
-    suite.runpytest(f"--base-url={app_url}", f"--grader-report={report}").assert_outcomes(passed=1)
+    suite.runpytest_subprocess(
+        f"--base-url={app_url}", f"--grader-report={report}"
+    ).assert_outcomes(passed=1)
 
     data, tests = read_report(report)
     assert data["exitstatus"] == 0
@@ -187,7 +189,7 @@ def test_base_url_can_come_from_the_environment(suite, app_url, monkeypatch):
         """
     )
 
-    suite.runpytest().assert_outcomes(passed=1)
+    suite.runpytest_subprocess().assert_outcomes(passed=1)
 
 
 def test_without_a_base_url_tests_error_with_a_hint(suite):
@@ -202,7 +204,7 @@ def test_without_a_base_url_tests_error_with_a_hint(suite):
     )
     report = suite.path / "report.json"
 
-    suite.runpytest(f"--grader-report={report}").assert_outcomes(errors=1)
+    suite.runpytest_subprocess(f"--grader-report={report}").assert_outcomes(errors=1)
 
     _, tests = read_report(report)
     assert tests["test_health"]["outcome"] == "error"
@@ -213,7 +215,7 @@ def test_collect_only_lists_every_test_as_not_run(suite):
     suite.makepyfile(test_suite=SUITE)
     report = suite.path / "plan.json"
 
-    result = suite.runpytest("--collect-only", f"--grader-report={report}")
+    result = suite.runpytest_subprocess("--collect-only", f"--grader-report={report}")
 
     assert result.ret == 0
     data, tests = read_report(report)
@@ -229,7 +231,9 @@ def test_deselected_tests_are_not_reported(suite):
     suite.makepyfile(test_suite=SUITE)
     report = suite.path / "plan.json"
 
-    suite.runpytest("--collect-only", "-k", "health_answers", f"--grader-report={report}")
+    suite.runpytest_subprocess(
+        "--collect-only", "-k", "health_answers", f"--grader-report={report}"
+    )
 
     _, tests = read_report(report)
     assert set(tests) == {"test_health_answers"}
@@ -239,7 +243,7 @@ def test_collection_errors_are_reported(suite):
     suite.makepyfile(test_broken="import no_such_module_anywhere\n")
     report = suite.path / "plan.json"
 
-    suite.runpytest("--collect-only", f"--grader-report={report}")
+    suite.runpytest_subprocess("--collect-only", f"--grader-report={report}")
 
     data, tests = read_report(report)
     assert tests == {}
