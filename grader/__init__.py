@@ -3,8 +3,8 @@
 The pipeline for one submission is intake -> build -> run -> probe -> test -> score -> write
 (`grader.pipeline`). The Python API below is what the CLI, the tests and other programs use.
 
-Pure core: `task`, `task_checks`, `scoring`, `result`, `events`, `flask_dockerfile` and `naming`
-do no IO. They import nothing of docker, httpx, subprocess or jinja2 and open no file; the
+Pure core: `task`, `task_checks`, `scoring`, `result`, `events`, `flask_dockerfile`, `naming`,
+`calibration`, `feedback`, `listening`, `dockerfile_policy` and `result_diff` do no IO. They import nothing of docker, httpx, subprocess or jinja2 and open no file; the
 test suite enforces it. Everything that touches the engine, the network or the disk lives in
 the other modules. The reports (`grader.reports`) are rendered from results by pure views and
 renderers too; only their writer touches the disk.
