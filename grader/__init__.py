@@ -4,10 +4,11 @@ The pipeline for one submission is intake -> build -> run -> probe -> test -> sc
 (`grader.pipeline`). The Python API below is what the CLI, the tests and other programs use.
 
 Pure core: `task`, `task_checks`, `scoring`, `result`, `events`, `flask_dockerfile`, `naming`,
-`calibration`, `feedback`, `listening`, `dockerfile_policy` and `result_diff` do no IO. They import nothing of docker, httpx, subprocess or jinja2 and open no file; the
-test suite enforces it. Everything that touches the engine, the network or the disk lives in
-the other modules. The reports (`grader.reports`) are rendered from results by pure views and
-renderers too; only their writer touches the disk.
+`calibration`, `feedback`, `listening`, `dockerfile_policy` and `result_diff` do no IO. They
+import nothing of docker, httpx, subprocess or jinja2 and open no file; the test suite enforces
+it. Everything that touches the engine, the network or the disk lives in the other modules.
+The reports (`grader.reports`) are rendered from results by pure views and renderers too; only
+their writer touches the disk.
 """
 
 from grader.batch import BatchOutcome, grade_batch
