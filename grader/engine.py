@@ -21,6 +21,7 @@ from grader.host_firewall import remove_leftover_rules
 LABEL_MANAGED = "io.grader.managed"
 LABEL_RUN = "io.grader.run"
 LABEL_SUBMISSION = "io.grader.submission"
+IMAGE_PASSES = 5
 POOL_SIZE = 64  # connections to the engine: enough for the largest --jobs and its probes
 
 
@@ -93,13 +94,36 @@ def remove_labelled(client: Any, run_id: str | None = None) -> Removed:
     for volume in client.volumes.list(filters=filters):
         if _attempt(removed, volume.name, lambda v=volume: v.remove(force=True)):
             removed.volumes.append(volume.name)
-    for image in client.images.list(all=True, filters=filters):
-        # removing an image also prunes its labelled parent layers: those are then not found
-        if _attempt(
-            removed, image.short_id, lambda i=image: client.images.remove(i.id, force=True)
-        ):
-            removed.images.append(image.short_id)
+    removed.images = _remove_images(client, filters, removed.errors)
     removed.firewall_rules = remove_leftover_rules(run_id)
+    return removed
+
+
+def _remove_images(client: Any, filters: dict[str, list[str]], errors: list[str]) -> list[str]:
+    """Remove labelled images in passes: the engine lists them in no order, a parent layer
+    cannot go before its children, and removing a child prunes its untagged parents."""
+    removed: list[str] = []
+    refused: dict[str, str] = {}
+    for _ in range(IMAGE_PASSES):
+        left = client.images.list(all=True, filters=filters)
+        progress = False
+        for image in left:
+            try:
+                client.images.remove(image.id, force=True)
+            except docker.errors.NotFound:
+                continue  # pruned with a child removed just before
+            except docker.errors.APIError as error:
+                refused[image.short_id] = str(error.explanation or error)
+                continue
+            removed.append(image.short_id)
+            refused.pop(image.short_id, None)
+            progress = True
+        if not left or not progress:
+            break
+    still_there = {image.short_id for image in client.images.list(all=True, filters=filters)}
+    errors.extend(
+        f"{short_id}: {why}" for short_id, why in refused.items() if short_id in still_there
+    )
     return removed
 
 
