@@ -27,9 +27,11 @@ def score_outcomes(rubric: RubricSpec, outcomes: Sequence[TestOutcome]) -> Score
         by_criterion[outcome.criterion].append(outcome)
 
     categories = []
+    total_points = total_max = 0.0  # summed unrounded: rounding happens once, when shown
     for category in rubric.categories:
         share_total = sum(criterion.weight for criterion in category.criteria)
         criteria = []
+        category_points = category_max = 0.0
         for criterion in category.criteria:
             tests = by_criterion.get(criterion.id)
             if not tests:
@@ -38,6 +40,8 @@ def score_outcomes(rubric: RubricSpec, outcomes: Sequence[TestOutcome]) -> Score
             weight_total = sum(test.weight for test in tests)
             weight_passed = sum(test.weight for test in tests if test.outcome is Outcome.PASSED)
             points = max_points * weight_passed / weight_total
+            category_points += points
+            category_max += max_points
             criteria.append(
                 CriterionScore(
                     id=criterion.id,
@@ -54,22 +58,25 @@ def score_outcomes(rubric: RubricSpec, outcomes: Sequence[TestOutcome]) -> Score
                 )
             )
         if criteria:
+            total_points += category_points
+            total_max += category_max
             categories.append(
                 CategoryScore(
                     id=category.id,
                     title=category.title,
                     weight=category.weight,
-                    points=round(sum(c.points for c in criteria), PRECISION),
-                    max_points=round(sum(c.max_points for c in criteria), PRECISION),
+                    points=round(category_points, PRECISION),
+                    max_points=round(category_max, PRECISION),
                     criteria=tuple(criteria),
                 )
             )
 
-    points = round(sum(c.points for c in categories), PRECISION)
-    max_points = round(sum(c.max_points for c in categories), PRECISION)
-    percent = round(100 * points / max_points, 2) if max_points else 0.0
+    percent = round(100 * total_points / total_max, 2) if total_max else 0.0
     return Score(
-        points=points, max_points=max_points, percent=percent, categories=tuple(categories)
+        points=round(total_points, PRECISION),
+        max_points=round(total_max, PRECISION),
+        percent=percent,
+        categories=tuple(categories),
     )
 
 

@@ -238,3 +238,23 @@ def test_points_and_percent_are_rounded():
     assert score.points == 66.6667
     assert score.percent == 66.67
     assert criterion_score(score, "only.one").lost == ("-33.33: c failed: x",)
+
+
+def test_equal_shares_that_do_not_divide_evenly_still_sum_to_the_whole() -> None:
+    criteria = "".join(
+        f'\n[[rubric.categories.criteria]]\nid = "api.c{i}"\ntitle = "C{i}"\n' for i in range(7)
+    )
+    spec = parse_task_spec(
+        HEAD + '\n[rubric]\ntotal = 10\n\n[[rubric.categories]]\nid = "api"\ntitle = "API"\n'
+        "weight = 10\n" + criteria,
+        "task.toml",
+    )
+    passed = [
+        Run(id=f"t{i}", suite="public", criterion=f"api.c{i}", outcome=Outcome.PASSED,
+            visibility="public")
+        for i in range(7)
+    ]  # fmt: skip
+    score = score_outcomes(spec.rubric, passed)
+    assert score.categories[0].points == 10.0  # not 7 x round(10/7, 4) = 10.0002
+    assert score.points == 10.0
+    assert score.percent == 100.0
