@@ -20,7 +20,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -197,7 +197,7 @@ class _Grading:
     def fail(self, status: Status, message: str) -> Result:
         """Finish a submission that never reached (or finished) the tests: 0 for every test."""
         not_run = tuple(
-            TestOutcome(**{**test.__dict__, "message": f"{status.value}: {_first_line(message)}"})
+            replace(test, message=f"{status.value}: {_first_line(message)}")
             for test in self.plan.all_planned()
         )
         return self.finish(status, message, not_run)

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +127,7 @@ def run_suite(
 
 def _with_message(test: TestOutcome, message: str) -> TestOutcome:
     if test.outcome is Outcome.NOT_RUN and not test.message:
-        return TestOutcome(**{**test.__dict__, "message": message})
+        return replace(test, message=message)
     return test
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from grader.reports.untrusted_text import clean, last_lines
@@ -390,7 +390,7 @@ def _reason(line: TestLine) -> str:
 
 
 def _redacted_line(line: TestLine, redact: _Redact) -> TestLine:
-    return TestLine(**{**line.__dict__, "message": redact(line.message)})
+    return replace(line, message=redact(line.message))
 
 
 def _candidate_logs(result: Result) -> set[str]:
