@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,12 @@ def test_the_action_runs_the_check_script() -> None:
 
 def run_action(solution: str, fail_under: str, tmp_path: Path) -> tuple[int, str, str]:
     summary = tmp_path / "summary.md"
+    # The action installs the grader with pip before it runs the script: the `grader` this
+    # test runs is the one installed next to its own interpreter, whatever PATH says.
+    installed = str(Path(sys.executable).parent)
     env = {
         **os.environ,
+        "PATH": installed + os.pathsep + os.environ.get("PATH", ""),
         "GRADER_PATH": str(SOLUTIONS / solution),
         "GRADER_TASK": "notes-api",
         "GRADER_FAIL_UNDER": fail_under,
@@ -33,7 +38,9 @@ def run_action(solution: str, fail_under: str, tmp_path: Path) -> tuple[int, str
         ["bash", str(CHECK_SCRIPT)], capture_output=True, text=True, env=env, timeout=600,
         cwd=tmp_path,
     )  # fmt: skip
-    return done.returncode, done.stdout + done.stderr, summary.read_text()
+    output = done.stdout + done.stderr
+    assert summary.exists(), f"no job summary written; the script printed:\n{output}"
+    return done.returncode, output, summary.read_text()
 
 
 def test_a_passing_submission_passes_the_step(docker_client: Any, tmp_path: Path) -> None:
