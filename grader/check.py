@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from grader.batch import grade_batch
 from grader.errors import TaskError
 from grader.events import Listener, ignore
+from grader.fuzz_stage import load_fuzz_plan
 from grader.pipeline import GradingPlan, assemble_result, now, plan_grading
 from grader.probe import NotReady, probe_until_ready
 from grader.result import Result, StageRecord, StageStatus, Status, SubmissionInfo, TestOutcome
@@ -73,6 +74,9 @@ def public_plan(task: Task, hidden_checks: int | None) -> CheckPlan:
     if hidden_checks is None:
         hidden = [suite for suite in task.spec.suites if suite.visibility == "hidden"]
         hidden_checks = sum(len(plan_suite(task, suite)) for suite in hidden)
+        fuzz = load_fuzz_plan(task)
+        if fuzz is not None and fuzz.spec.visibility == "hidden":
+            hidden_checks += len(fuzz.planned)
     return CheckPlan(plan_grading(task, public), hidden_checks)
 
 

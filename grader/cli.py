@@ -28,10 +28,12 @@ from grader.check import check_folder, check_url, find_check_task, public_plan
 from grader.console import ProgressView, print_summary, result_in_brief
 from grader.doctor import run_checks
 from grader.engine import connect, remove_labelled
-from grader.errors import GraderError
+from grader.errors import GraderError, TaskError
 from grader.feedback import feedback_lines, feedback_markdown
+from grader.fuzz_cases import dump_cases
+from grader.fuzz_record import record
 from grader.kit import export_kit
-from grader.pipeline import plan_grading
+from grader.pipeline import plan_grading, public_suite_ids
 from grader.regrade import regrade
 from grader.reports.command import render_reports, report_command
 from grader.result import Result, Status
@@ -116,13 +118,13 @@ def grade(
         raise click.UsageError("name at least one submission to grade")
     task = load_task(task_ref, TaskLocation.find(tasks_dir))
     if public_only:
-        suites = tuple(s.id for s in task.spec.suites if s.visibility == "public")
+        suites = public_suite_ids(task)
     plan = plan_grading(task, suites)
     names = [s.id for s in name_submissions(list(sources))]
     run_id = run_id or new_run_id()
     console.print(
         f"{'resuming' if resume else 'grading'} {len(names)} submission(s) against {task.id} "
-        f"{task.spec.version} (suites: {', '.join(s.id for s in plan.suites)}); "
+        f"{task.spec.version} (suites: {', '.join(plan.suite_ids())}); "
         f"run {run_id} in {out / run_id}",
         highlight=False,
     )
@@ -201,15 +203,16 @@ def tasks_show(task_ref: str, tasks_dir: Path | None) -> None:
     )
     plan = plan_grading(task)
     table = Table(title="rubric")
-    for column in ("criterion", "title", "points", *(s.id for s in spec.suites)):
+    planned = {**plan.planned, **({"fuzz": plan.fuzz.planned} if plan.fuzz else {})}
+    for column in ("criterion", "title", "points", *planned):
         table.add_column(column)
     for category in spec.rubric.categories:
         table.add_row(f"[bold]{category.id}[/]", category.title, f"{category.weight:g}")
         share = sum(c.weight for c in category.criteria)
         for criterion in category.criteria:
             counts = [
-                str(sum(1 for t in plan.planned[s.id] if t.criterion == criterion.id))
-                for s in spec.suites
+                str(sum(1 for t in tests if t.criterion == criterion.id))
+                for tests in planned.values()
             ]
             points = category.weight * criterion.weight / share
             table.add_row(f"  {criterion.id}", criterion.title, f"{points:.2f}", *counts)
@@ -253,6 +256,8 @@ def tasks_validate(
                 click.echo(f"  - {problem}")
             continue
         counts = ", ".join(f"{len(tests)} {suite}" for suite, tests in plan.planned.items())
+        if plan.fuzz is not None:
+            counts += f", {len(plan.fuzz.planned)} fuzz ({len(plan.fuzz.cases.cases)} cases)"
         click.echo(f"{ref}: ok ({counts} tests)")
         if calibration is None or quick:
             click.echo("  calibration: " + ("skipped (--quick)" if quick else "none"))
@@ -409,6 +414,29 @@ def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: P
         click.echo(f"  {missing}: no result in the old run, not regraded")
     click.echo(f"results: {done.run_dir}")
     sys.exit(exit_code_for(tuple(change.after for change in done.changes), None))
+
+
+@tasks.command("record-fuzz")
+@click.argument("task_ref")
+@tasks_dir_option
+def tasks_record_fuzz(task_ref: str, tasks_dir: Path | None) -> None:
+    """Generate the fuzz stage's cases from the task's OpenAPI document and record them.
+
+    Run it once per version of the document: every submission graded afterwards is sent
+    exactly the recorded cases. Generation is pinned, so recording twice gives the same file.
+    """
+    task = load_task(task_ref, TaskLocation.find(tasks_dir))
+    fuzz = task.spec.fuzz
+    if fuzz is None:
+        raise TaskError(f"task {task.id} has no [fuzz] section")
+    started = time.monotonic()
+    cases = record(task.root / fuzz.spec, fuzz.positive_examples, fuzz.negative_examples)
+    path = task.root / fuzz.cases
+    path.write_text(dump_cases(cases), encoding="utf-8")
+    click.echo(
+        f"{len(cases.cases)} cases for {len(cases.operations())} operations "
+        f"({cases.generator}) in {time.monotonic() - started:.1f} s: {path}"
+    )
 
 
 @tasks.command("export-kit")

@@ -38,8 +38,13 @@ def export_kit(task: Task, out: Path) -> Path:
     tests_folder = out / KIT_FOLDER / "reference_tests" / task.id
     task_folder.mkdir(parents=True)
     tests_folder.mkdir(parents=True)
-    public_spec = task.spec.model_copy(update={"suites": public})
-    data = public_spec.model_dump(mode="json", exclude_none=True)
+    fuzz = task.spec.fuzz if task.spec.fuzz and task.spec.fuzz.visibility == "public" else None
+    public_spec = task.spec.model_copy(update={"suites": public, "fuzz": fuzz})
+    data = public_spec.model_dump(mode="json", exclude_none=True, by_alias=True)
+    if fuzz is not None:  # a public fuzz stage runs in the self-check too
+        for name in (fuzz.spec, fuzz.cases):
+            (task_folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(task.root / name, task_folder / name)
     (task_folder / "task.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
     for name in SHARED_TEST_FILES:
         if (task.tests_root / name).is_file():

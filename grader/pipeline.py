@@ -29,6 +29,8 @@ from grader.build import BuildFailure, build_image
 from grader.engine import labels_for
 from grader.errors import TaskError
 from grader.events import Listener, StageFinished, StageStarted, SubmissionGraded, ignore
+from grader.fuzz_stage import SUITE_ID as FUZZ
+from grader.fuzz_stage import FuzzPlan, load_fuzz_plan, run_fuzz
 from grader.intake import IntakeLimits, Refusal, take_in
 from grader.listening import diagnose, listening_sockets
 from grader.probe import NotReady, probe_until_ready
@@ -80,19 +82,36 @@ class GradingPlan:
     task: Task
     suites: tuple[SuiteSpec, ...]
     planned: dict[str, tuple[TestOutcome, ...]]
+    fuzz: FuzzPlan | None = None  # the fuzz stage, when the task has one and it is selected
 
     def all_planned(self) -> tuple[TestOutcome, ...]:
-        return tuple(test for suite in self.suites for test in self.planned[suite.id])
+        tests = tuple(test for suite in self.suites for test in self.planned[suite.id])
+        return tests + (self.fuzz.planned if self.fuzz else ())
+
+    def suite_ids(self) -> tuple[str, ...]:
+        return tuple(suite.id for suite in self.suites) + ((FUZZ,) if self.fuzz else ())
+
+
+def public_suite_ids(task: Task) -> tuple[str, ...]:
+    """What a public-only run selects: the public suites, and the fuzz stage if it is public."""
+    public = tuple(s.id for s in task.spec.suites if s.visibility == "public")
+    fuzz = task.spec.fuzz
+    return public + ((FUZZ,) if fuzz is not None and fuzz.visibility == "public" else ())
 
 
 def plan_grading(task: Task, suite_ids: tuple[str, ...] = ()) -> GradingPlan:
-    """Select suites (all when none are named) and collect their tests once for the run."""
+    """Select suites (all when none are named; `fuzz` names the fuzz stage) and collect their
+    tests once for the run."""
     known = {suite.id: suite for suite in task.spec.suites}
-    unknown = [s for s in suite_ids if s not in known]
+    selectable = [*known, *([FUZZ] if task.spec.fuzz else [])]
+    unknown = [s for s in suite_ids if s not in selectable]
     if unknown:
-        raise TaskError(f"task {task.id} has no suite {unknown[0]!r} (suites: {', '.join(known)})")
-    suites = tuple(known[s] for s in suite_ids) if suite_ids else task.spec.suites
-    return GradingPlan(task, suites, {suite.id: plan_suite(task, suite) for suite in suites})
+        raise TaskError(
+            f"task {task.id} has no suite {unknown[0]!r} (suites: {', '.join(selectable)})"
+        )
+    suites = tuple(known[s] for s in suite_ids if s != FUZZ) if suite_ids else task.spec.suites
+    fuzz = load_fuzz_plan(task) if not suite_ids or FUZZ in suite_ids else None
+    return GradingPlan(task, suites, {suite.id: plan_suite(task, suite) for suite in suites}, fuzz)
 
 
 def assemble_result(
@@ -118,7 +137,7 @@ def assemble_result(
         stages=stages,
         started_at=started_at,
         finished_at=now(),
-        suites=tuple(suite.id for suite in plan.suites),
+        suites=plan.suite_ids(),
         logs=logs or {},
     )
 
@@ -316,6 +335,20 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             grading.keep_log("app", full_log(app.container))
             message = f"suite {suite.id}: {ran.fault}; see {grading.logs[f'tests-{suite.id}']}"
             return grading.finish(Status.HARNESS_ERROR, message, tuple(outcomes))
+
+    if grading.plan.fuzz is not None:
+        with grading.stage(FUZZ) as stage:
+            fuzzed = run_fuzz(
+                grading.plan.fuzz,
+                app.base_url,
+                runtime.port,
+                lambda: container_state(app.container).running,
+            )
+            outcomes.extend(fuzzed.outcomes)
+            grading.keep_log(FUZZ, fuzzed.log)
+            stage.detail = fuzzed.summary + (f"; {fuzzed.stopped}" if fuzzed.stopped else "")
+            if fuzzed.stopped:
+                stage.failed(stage.detail)
 
     grading.keep_log("app", full_log(app.container))
     state = container_state(app.container)

@@ -110,6 +110,56 @@ class SuiteSpec(_Strict):
         return value
 
 
+class FuzzRequest(_Strict):
+    """One request the grader sends itself, such as a login."""
+
+    method: Literal["GET", "POST", "PUT", "PATCH"] = "POST"
+    path: str = Field(pattern=r"^/")
+    json_body: dict[str, object] | None = Field(None, alias="json")
+
+
+class FuzzAuthSpec(_Strict):
+    """How the fuzz stage gets a token for the operations the spec secures."""
+
+    steps: tuple[FuzzRequest, ...] = Field(
+        min_length=1, description="sent in order (say, register then log in); the last answers"
+    )
+    token_pointer: str = Field(
+        "/access_token", pattern=r"^/", description="JSON pointer of the token in the last answer"
+    )
+    header: str = "Authorization"
+    scheme: str = "Bearer"
+    keep_out: tuple[str, ...] = Field(
+        (), description="operations ('POST /auth/logout') never sent the token: it would revoke it"
+    )
+
+
+class FuzzSpec(_Strict):
+    """Property tests generated from the task's OpenAPI document, recorded once, replayed."""
+
+    spec: str = Field("openapi.yaml", description="the OpenAPI document, in the task folder")
+    cases: str = Field("fuzz-cases.json", description="the recorded cases, in the task folder")
+    visibility: Visibility = "hidden"
+    bug_criterion: Identifier = Field(description="criterion of 5xx, crashes and ignored auth")
+    deviation_criterion: Identifier = Field(description="criterion of answers off the contract")
+    positive_examples: int = Field(8, ge=1, le=200, description="valid cases per operation")
+    negative_examples: int = Field(4, ge=0, le=200, description="invalid cases per operation")
+    any_operation_statuses: tuple[int, ...] = Field(
+        (), description="statuses the spec says any operation may answer (say 404, 405, 415)"
+    )
+    call_timeout_s: float = Field(5.0, gt=0, le=120)
+    budget_s: float = Field(180.0, gt=0, le=3600, description="the whole stage")
+    auth: FuzzAuthSpec | None = None
+
+    @field_validator("spec", "cases")
+    @classmethod
+    def _inside_task_folder(cls, value: str) -> str:
+        path = PurePosixPath(value)
+        if path.is_absolute() or ".." in path.parts or not path.parts:
+            raise ValueError("must be a relative path inside the task folder")
+        return value
+
+
 class TaskSpec(_Strict):
     id: Identifier
     version: str = Field(min_length=1)
@@ -118,10 +168,18 @@ class TaskSpec(_Strict):
     runtime: RuntimeSpec = Field(default_factory=RuntimeSpec)  # type: ignore[arg-type]
     rubric: RubricSpec
     suites: tuple[SuiteSpec, ...] = Field(min_length=1)
+    fuzz: FuzzSpec | None = None
 
     @model_validator(mode="after")
     def _unique_suites(self) -> TaskSpec:
         _require_unique("suite", [suite.id for suite in self.suites])
+        if "fuzz" in {suite.id for suite in self.suites}:
+            raise ValueError("suite id 'fuzz' is taken by the fuzz stage")
+        if self.fuzz is not None:
+            known = self.criterion_ids()
+            for key in ("bug_criterion", "deviation_criterion"):
+                if getattr(self.fuzz, key) not in known:
+                    raise ValueError(f"fuzz.{key} {getattr(self.fuzz, key)!r} is not in the rubric")
         return self
 
     def criterion_ids(self) -> set[str]:

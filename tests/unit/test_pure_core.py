@@ -21,6 +21,8 @@ PURE_MODULES = (
     "grader.listening",
     "grader.dockerfile_policy",
     "grader.result_diff",
+    "grader.fuzz_cases",
+    "grader.fuzz_verdict",
     "grader.reports.views",
     "grader.reports.untrusted_text",
     "grader.reports.figures",

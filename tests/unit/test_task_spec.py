@@ -195,3 +195,48 @@ def test_task_hash_follows_reference_tests_but_not_solutions(tmp_path):
 def test_unknown_task_id_is_a_task_error():
     with pytest.raises(TaskError, match="no task 'nope'"):
         load_task("nope", TaskLocation.find(REPO / "tasks"))
+
+
+FUZZ = """
+[fuzz]
+bug_criterion = "crud.create"
+deviation_criterion = "crud.read"
+any_operation_statuses = [404]
+
+[fuzz.auth]
+steps = [{ path = "/login", json = { user = "a", password = "b" } }]
+keep_out = ["POST /logout"]
+"""
+
+
+def test_a_fuzz_section_is_read_with_its_login() -> None:
+    spec = parse_task_spec(HEAD + SUITES + RUBRIC + FUZZ, SOURCE)
+    assert spec.fuzz is not None
+    assert spec.fuzz.auth is not None
+    assert spec.fuzz.auth.steps[0].json_body == {"user": "a", "password": "b"}
+    assert spec.fuzz.auth.steps[0].method == "POST"
+    assert (spec.fuzz.spec, spec.fuzz.cases, spec.fuzz.visibility) == (
+        "openapi.yaml",
+        "fuzz-cases.json",
+        "hidden",
+    )
+
+
+def test_fuzz_criteria_must_be_in_the_rubric() -> None:
+    text = HEAD + SUITES + RUBRIC + FUZZ.replace('"crud.read"', '"crud.nope"')
+    with pytest.raises(TaskError) as raised:
+        parse_task_spec(text, SOURCE)
+    assert "fuzz.deviation_criterion 'crud.nope' is not in the rubric" in raised.value.message
+
+
+def test_the_fuzz_suite_id_is_reserved() -> None:
+    with pytest.raises(TaskError) as raised:
+        parse_task_spec(HEAD + SUITES.replace('id = "public"', 'id = "fuzz"') + RUBRIC, SOURCE)
+    assert "suite id 'fuzz' is taken by the fuzz stage" in raised.value.message
+
+
+def test_fuzz_files_stay_in_the_task_folder() -> None:
+    text = HEAD + SUITES + RUBRIC + FUZZ.replace("[fuzz]\n", '[fuzz]\ncases = "../x.json"\n')
+    with pytest.raises(TaskError) as raised:
+        parse_task_spec(text, SOURCE)
+    assert "fuzz.cases" in raised.value.message

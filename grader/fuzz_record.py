@@ -1,0 +1,241 @@
+"""Generate the fuzz stage's cases from an OpenAPI document with schemathesis, once.
+
+Generation is pinned (derandomised Hypothesis, no example database, bounded counts), and its
+output is recorded (`fuzz_cases.dump_cases`) so every candidate of a task version is sent the
+same requests, whatever a later run of the generator would draw. Reads only the document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.errors import TaskError
+from grader.fuzz_cases import Body, CaseFile, FuzzCase, Link, Mode, case_to_json, spec_digest
+
+# Examples drawn per mode and operation, before duplicates are dropped.
+DRAW_FACTOR = 4
+LINKED_SOURCES = 8  # positive cases per operation whose answers feed its links
+_PATH_PARAMETER = re.compile(r"\{([^}/]+)\}")
+
+
+@dataclass(frozen=True)
+class Operation:
+    label: str  # 'POST /authors'
+    operation_id: str | None
+    secured: bool
+    links: tuple[tuple[int, str, str, dict[str, str]], ...]  # (status, name, target id, params)
+
+    @property
+    def method(self) -> str:
+        return self.label.split(" ", 1)[0]
+
+
+def record(spec_path: Path, positive: int, negative: int) -> CaseFile:
+    """Every operation's cases, in the document's order, followed by its links' cases."""
+    import schemathesis
+    from schemathesis.generation.modes import GenerationMode
+
+    text = spec_path.read_bytes()
+    try:
+        schema = schemathesis.openapi.from_path(str(spec_path))
+        loaded = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
+    except Exception as error:  # schemathesis reports a broken document in many ways
+        raise TaskError(f"{spec_path}: cannot generate cases: {error}") from None
+    root_security = schema.raw_schema.get("security")
+    operations = [_describe(op, root_security) for op in loaded]
+    by_id = {op.operation_id: op for op in operations if op.operation_id}
+
+    cases: list[FuzzCase] = []
+    first_positive: dict[str, FuzzCase] = {}
+    for api_operation, operation in zip(loaded, operations, strict=True):
+        drawn: list[FuzzCase] = []
+        modes: tuple[tuple[Mode, int], ...] = (("positive", positive), ("negative", negative))
+        for mode, count in modes:
+            generation_mode = GenerationMode(mode)
+            seen: set[str] = set()
+            for case in _draw(api_operation, generation_mode, count * DRAW_FACTOR):
+                converted = _convert(case, operation, mode, f"c{len(cases) + len(drawn) + 1:04d}")
+                if converted is None or _fingerprint(converted) in seen:
+                    continue
+                seen.add(_fingerprint(converted))
+                drawn.append(converted)
+                if len(seen) == count:
+                    break
+        cases.extend(drawn)
+        for case in drawn:
+            if case.mode == "positive":
+                first_positive.setdefault(case.operation, case)
+
+    linked: list[FuzzCase] = []
+    counter = len(cases)
+    for case in cases:
+        operation = next(op for op in operations if op.label == case.operation)
+        sources = [c for c in cases if c.operation == case.operation and c.mode == "positive"]
+        if case not in sources[:LINKED_SOURCES] or not operation.links:
+            linked.append(case)
+            continue
+        linked.append(case)
+        targets = sorted(
+            operation.links, key=lambda link: by_id[link[2]].label.startswith("DELETE")
+        )
+        for status, name, target_id, parameters in targets:
+            target = by_id[target_id]
+            template = first_positive.get(target.label)
+            counter += 1
+            linked.append(_linked_case(f"c{counter:04d}", case, target, template, status, name,
+                                       parameters))  # fmt: skip
+    return CaseFile(spec_digest(text), _generator(), tuple(linked))
+
+
+def _generator() -> str:
+    from importlib.metadata import version
+
+    return f"schemathesis {version('schemathesis')}, hypothesis {version('hypothesis')}"
+
+
+def _draw(operation: Any, mode: Any, count: int) -> Iterator[Any]:
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    drawn: list[Any] = []
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=count,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def collect(case: Any) -> None:
+        drawn.append(case)
+
+    # an operation schemathesis cannot draw for gets no cases of that mode
+    with contextlib.suppress(Exception), _without_local_constants():
+        collect()
+    yield from drawn
+
+
+@contextlib.contextmanager
+def _without_local_constants() -> Iterator[None]:
+    """Hypothesis mixes in string and number constants read from the source of every
+    non-library module the process has imported: what it draws would depend on who calls
+    the recorder (the CLI, a test run). Drawing without them keeps the cases a function of
+    the document alone."""
+    from hypothesis.internal.conjecture import providers
+    from hypothesis.internal.constants_ast import Constants
+
+    original = providers._get_local_constants
+    providers._get_local_constants = Constants
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+
+
+def _describe(operation: Any, root_security: Any) -> Operation:
+    raw = operation.definition.raw
+    security = raw.get("security", root_security) or []
+    links = []
+    for status, response in sorted((raw.get("responses") or {}).items()):
+        if not str(status).isdigit() or not isinstance(response, dict):
+            continue
+        for name, link in sorted((response.get("links") or {}).items()):
+            if isinstance(link, dict) and "operationId" in link:
+                parameters = {str(k): str(v) for k, v in (link.get("parameters") or {}).items()}
+                links.append((int(status), str(name), str(link["operationId"]), parameters))
+    return Operation(
+        label=f"{operation.method.upper()} {operation.path}",
+        operation_id=raw.get("operationId"),
+        # every alternative needs credentials; an empty one ({}) lets anonymous callers in
+        secured=bool(security) and all(bool(requirement) for requirement in security),
+        links=tuple(links),
+    )
+
+
+def _convert(case: Any, operation: Operation, mode: Mode, case_id: str) -> FuzzCase | None:
+    """The recorded form of a schemathesis case; None for a body this harness cannot send."""
+    negative_in: tuple[str, ...] = ()
+    if case.meta is not None:
+        negative_in = tuple(
+            sorted(
+                str(location.value)
+                for location, component in case.meta.components.items()
+                if component.mode.is_negative
+            )
+        )
+    if mode == "negative" and not negative_in:
+        return None
+    headers = {str(k): str(v) for k, v in (case.headers or {}).items()}
+    if operation.secured and "header" not in negative_in:
+        headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+    if any(not _latin1(k) or not _latin1(v) for k, v in headers.items()):
+        return None
+    body = None
+    if type(case.body).__name__ != "NotSet":
+        media_type = case.media_type or "application/json"
+        if isinstance(case.body, bytes):
+            body = Body(media_type, raw=case.body)
+        elif "json" in media_type:
+            body = Body(media_type, value=case.body)
+        else:
+            return None
+    return FuzzCase(
+        id=case_id,
+        operation=operation.label,
+        mode=mode,
+        negative_in=negative_in,
+        path_parameters=dict(case.path_parameters or {}),
+        query=dict(case.query or {}),
+        headers=headers,
+        body=body,
+    )
+
+
+def _linked_case(
+    case_id: str,
+    source: FuzzCase,
+    target: Operation,
+    template: FuzzCase | None,
+    status: int,
+    name: str,
+    parameters: dict[str, str],
+) -> FuzzCase:
+    """A valid call of the link's target, with the linked parameters read from the answer."""
+    path_names = set(_PATH_PARAMETER.findall(target.label))
+    bound = tuple(
+        sorted(
+            (f"{'path' if p in path_names else 'query'}.{p.split('.')[-1]}", expression)
+            for p, expression in parameters.items()
+        )
+    )
+    return FuzzCase(
+        id=case_id,
+        operation=target.label,
+        mode="positive",
+        negative_in=(),
+        path_parameters=dict(template.path_parameters) if template else {},
+        query={},
+        headers={},
+        body=template.body if template else None,
+        link=Link(source=source.id, name=name, status=status, parameters=bound),
+    )
+
+
+def _fingerprint(case: FuzzCase) -> str:
+    data = case_to_json(case)
+    del data["id"]
+    return repr(sorted(data.items()))
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True

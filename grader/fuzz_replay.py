@@ -1,0 +1,311 @@
+"""Send the recorded fuzz cases to a running app and check each answer with schemathesis.
+
+IO: the requests go through the same bounded client as the reference tests (a total deadline
+per exchange, a cap on the body, no redirects). The checks are schemathesis's own, run on the
+answer as data; `fuzz_verdict` turns what they found into bugs, deviations and points.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from grader.fuzz_cases import CaseFile, CaseRun, Finding, FuzzCase
+from grader.pytest_plugin import BoundedClient
+from grader.task import FuzzAuthSpec, FuzzSpec
+
+RESPONSE_LIMIT = 2 * 1024 * 1024
+USER_AGENT = "grader-fuzz"
+# schemathesis check name -> what a failure of it is
+CHECKS = {
+    "not_a_server_error": "bug",
+    "status_code_conformance": "deviation",
+    "content_type_conformance": "deviation",
+    "response_schema_conformance": "deviation",
+}
+
+
+@dataclass
+class Replay:
+    runs: list[CaseRun] = field(default_factory=list)
+    secured: frozenset[str] = frozenset()  # operations the spec puts behind a login
+    token_problem: str = ""  # the grader's own login did not give a token
+    stopped: str = ""  # why the stage ended before the last case
+    duration_s: float = 0.0
+
+
+def replay(
+    spec_path: Path,
+    cases: CaseFile,
+    fuzz: FuzzSpec,
+    base_url: str,
+    app_alive: Any = lambda: True,
+) -> Replay:
+    """Every case in order, within the stage's budget; the app dying ends it early."""
+    import schemathesis
+
+    schema = schemathesis.openapi.from_path(str(spec_path))
+    operations = {f"{op.method.upper()} {op.path}": op for op in _operations(schema)}
+    started = time.monotonic()
+    result = Replay(secured=frozenset(label for label, op in operations.items() if _secured(op)))
+    answers: dict[str, tuple[int, Any]] = {}
+    client = BoundedClient(
+        base_url=base_url,
+        max_bytes=RESPONSE_LIMIT,
+        total_s=fuzz.call_timeout_s * 2,
+        timeout=httpx.Timeout(fuzz.call_timeout_s),
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=4, max_keepalive_connections=2),
+        headers={"User-Agent": USER_AGENT},
+    )
+    with client:
+        token = None
+        if fuzz.auth is not None:
+            token, result.token_problem = _log_in(client, fuzz.auth)
+        for case in cases.cases:
+            if time.monotonic() - started > fuzz.budget_s:
+                result.stopped = f"the stage's budget of {fuzz.budget_s:g} s ran out"
+                break
+            operation = operations.get(case.operation)
+            if operation is None:
+                result.stopped = f"the spec has no operation {case.operation}; re-record the cases"
+                break
+            runs = _run_case(client, operation, case, fuzz, token, answers)
+            result.runs.extend(runs)
+            if any(run.status == 0 and not run.skipped for run in runs) and not app_alive():
+                result.stopped = f"the app stopped answering at case {case.id}"
+                break
+    result.duration_s = round(time.monotonic() - started, 3)
+    return result
+
+
+def _operations(schema: Any) -> list[Any]:
+    return [item.ok() for item in schema.get_all_operations()]
+
+
+def _log_in(client: httpx.Client, auth: FuzzAuthSpec) -> tuple[str | None, str]:
+    response = None
+    try:
+        for step in auth.steps:
+            response = client.request(step.method, step.path, json=step.json_body)
+        assert response is not None
+        value: Any = response.json()
+        for part in auth.token_pointer.strip("/").split("/"):
+            value = value[int(part)] if isinstance(value, list) else value[part]
+    except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as error:
+        status = f" (last answer {response.status_code})" if response is not None else ""
+        return None, f"could not log in as the task says{status}: {type(error).__name__}"
+    if not isinstance(value, str) or not value:
+        return None, f"the login answer has no token at {auth.token_pointer}"
+    return value, ""
+
+
+def _run_case(
+    client: httpx.Client,
+    operation: Any,
+    case: FuzzCase,
+    fuzz: FuzzSpec,
+    token: str | None,
+    answers: dict[str, tuple[int, Any]],
+) -> list[CaseRun]:
+    path_parameters, query = dict(case.path_parameters), dict(case.query)
+    if case.link is not None:
+        status, body = answers.get(case.link.source, (0, None))
+        if status != case.link.status:
+            return [_skipped(case, f"{case.link.source} answered {status}, not {case.link.status}")]
+        for target, expression in case.link.parameters:
+            value = _resolve(expression, body)
+            if value is None:
+                return [_skipped(case, f"{expression} is not in the answer of {case.link.source}")]
+            location, name = target.split(".", 1)
+            (path_parameters if location == "path" else query)[name] = value
+    st_case = operation.Case(
+        path_parameters=path_parameters,
+        query=query,
+        headers=dict(case.headers),
+        **({"body": case.body.value if case.body.raw is None else case.body.raw,
+            "media_type": case.body.media_type} if case.body is not None else {}),
+    )  # fmt: skip
+    kwargs = st_case.as_transport_kwargs(base_url=str(client.base_url).rstrip("/"))
+    headers = {
+        k: v
+        for k, v in kwargs["headers"].items()
+        if k.lower() not in ("user-agent", "x-schemathesis-testcaseid", "connection")
+    }
+    sends_token = (
+        token is not None
+        and _secured(operation)
+        and "header" not in case.negative_in
+        and case.operation not in (fuzz.auth.keep_out if fuzz.auth else ())
+    )
+    content = case.body.encoded() if case.body is not None else None
+    params = _query_params(kwargs.get("params") or {})
+    runs = []
+    if sends_token:
+        # the same request without the token first: a secured operation must refuse it
+        # (sent first, so a DELETE that ignores the login still finds its resource)
+        probe = client.build_request(kwargs["method"], kwargs["url"], params=params,
+                                     headers=headers, content=content)  # fmt: skip
+        runs.append(_send_probe(client, probe, case, tuple(headers.items()), content))
+    shown = tuple(headers.items())
+    if sends_token and fuzz.auth is not None:
+        headers[fuzz.auth.header] = f"{fuzz.auth.scheme} {token}".strip()
+        shown += ((fuzz.auth.header, f"{fuzz.auth.scheme} $TOKEN".strip()),)
+    request = client.build_request(kwargs["method"], kwargs["url"], params=params,
+                                   headers=headers, content=content)  # fmt: skip
+    target = request.url.raw_path.decode("ascii", "replace")
+    try:
+        response = client.send(request)
+    except httpx.HTTPError as error:
+        finding = Finding("not_a_server_error", "bug", "No answer", _describe_error(error))
+        return [*runs, CaseRun(case.id, case.operation, request.method, target, shown, content,
+                               0, "", (finding,))]  # fmt: skip
+    status = response.status_code
+    findings = [
+        finding
+        for finding in _check(st_case, response)
+        # a 5xx is one bug, not also a deviation; some statuses the task allows anywhere
+        if finding.check == "not_a_server_error"
+        or not (status >= 500 or (
+            finding.check == "status_code_conformance" and status in fuzz.any_operation_statuses
+        ))
+    ]  # fmt: skip
+    if _secured(operation) and not sends_token and 200 <= status < 300:
+        findings.append(_ignored_auth(case, status))
+    if case.negative_in == ("body",) and 200 <= status < 300:
+        findings.append(
+            Finding("negative_data_rejection", "deviation", "Invalid body accepted",
+                    f"the body breaks the request schema, yet the answer was {status}, not 4xx")
+        )  # fmt: skip
+    if case.link is not None and case.method == "GET" and status == 404:
+        findings.append(
+            Finding("use_after_create", "bug", "Created resource not found",
+                    f"{case.link.source} created it (link {case.link.name}), "
+                    f"yet {case.operation} answered 404")
+        )  # fmt: skip
+    answers[case.id] = (status, _json_or_none(response))
+    return [*runs, CaseRun(case.id, case.operation, request.method, target, shown, content,
+                           status, response.text[:500], tuple(findings))]  # fmt: skip
+
+
+def _send_probe(
+    client: httpx.Client,
+    request: httpx.Request,
+    case: FuzzCase,
+    headers: tuple[tuple[str, str], ...],
+    content: bytes | None,
+) -> CaseRun:
+    target = request.url.raw_path.decode("ascii", "replace")
+    case_id = f"{case.id}-without-token"
+    try:
+        response = client.send(request)
+    except httpx.HTTPError as error:
+        finding = Finding("not_a_server_error", "bug", "No answer", _describe_error(error))
+        return CaseRun(case_id, case.operation, request.method, target, headers, content, 0, "",
+                       (finding,))  # fmt: skip
+    status = response.status_code
+    findings: list[Finding] = []
+    if status >= 500:
+        findings.append(Finding("not_a_server_error", "bug", "Server error",
+                                f"{status} to a request without a token"))  # fmt: skip
+    elif 200 <= status < 300:
+        findings.append(_ignored_auth(case, status))
+    return CaseRun(case_id, case.operation, request.method, target, headers, content, status,
+                   response.text[:500], tuple(findings))  # fmt: skip
+
+
+def _ignored_auth(case: FuzzCase, status: int) -> Finding:
+    return Finding(
+        "ignored_auth",
+        "bug",
+        "Secured operation answered without credentials",
+        f"{case.operation} requires a token; a request without a valid one got {status}, not 401",
+    )
+
+
+def _check(st_case: Any, response: httpx.Response) -> list[Finding]:
+    from schemathesis import checks as st_checks
+    from schemathesis.core.failures import Failure, FailureGroup
+    from schemathesis.specs.openapi import checks as openapi_checks
+
+    functions = [
+        st_checks.not_a_server_error,
+        openapi_checks.status_code_conformance,
+        openapi_checks.content_type_conformance,
+        openapi_checks.response_schema_conformance,
+    ]
+    try:
+        st_case.validate_response(response, checks=functions)
+    except FailureGroup as group:
+        failures: list[Any] = list(group.exceptions)
+    except Failure as single:
+        failures = [single]
+    else:
+        return []
+    found = []
+    for failure in failures:
+        check = next((c for c in type(failure).checks if c in CHECKS), "not_a_server_error")
+        found.append(
+            Finding(check, CHECKS[check], str(failure.title), str(failure.message or "").strip())
+        )
+    return found
+
+
+def _secured(operation: Any) -> bool:
+    raw = operation.definition.raw
+    security = raw.get("security", operation.schema.raw_schema.get("security")) or []
+    return bool(security) and all(bool(requirement) for requirement in security)
+
+
+def _query_params(params: dict[str, Any]) -> list[tuple[str, str | int | float | bool | None]]:
+    pairs: list[tuple[str, str | int | float | bool | None]] = []
+    for key, value in params.items():
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append((str(key), _as_text(item)))
+    return pairs
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=True)
+    return str(value)
+
+
+def _resolve(expression: str, body: Any) -> Any:
+    """A `$response.body#/pointer` runtime expression, read from a JSON answer."""
+    prefix = "$response.body#"
+    if not expression.startswith(prefix):
+        return None
+    value = body
+    for part in expression[len(prefix) :].strip("/").split("/"):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value if isinstance(value, str | int | float) else None
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _describe_error(error: httpx.HTTPError) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def _skipped(case: FuzzCase, why: str) -> CaseRun:
+    return CaseRun(case.id, case.operation, case.method, "", (), None, 0, "", (), skipped=why)

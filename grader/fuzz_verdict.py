@@ -1,0 +1,176 @@
+"""From the fuzz stage's replies to test outcomes: each distinct failure once, with a curl line.
+
+Pure. The rules:
+
+- Every operation of the recorded cases is two tests: `fuzz::bugs::<op>` (no 5xx, no missing
+  answer, no ignored auth, no created resource gone) under the task's bug criterion, and
+  `fuzz::contract::<op>` (status codes, content types and bodies as the spec says, invalid
+  bodies refused) under its deviation criterion. A test passes when none of its operation's
+  cases found a failure of its kind.
+- An operation none of whose cases was sent (the stage ran out of time, the app died, or the
+  grader could not log in to reach a secured one) is `not_run`: unverified points are lost,
+  never given.
+- Failures are grouped by operation, kind, check and status: each group is reported once, with
+  the first case that showed it and how many did.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from grader.fuzz_cases import CaseFile, CaseRun, Finding
+from grader.result import Outcome, TestOutcome
+from grader.task import FuzzSpec
+
+KINDS = (("bug", "bugs"), ("deviation", "contract"))
+BODY_SHOWN = 300
+
+
+@dataclass(frozen=True)
+class DistinctFailure:
+    operation: str
+    kind: str  # 'bug' or 'deviation'
+    check: str
+    title: str
+    detail: str
+    case_id: str
+    cases: int  # how many cases showed it
+    sent: str
+    status: int
+    answer: str
+    curl: str
+
+
+def test_id(kind: str, operation: str) -> str:
+    return f"fuzz::{dict(KINDS)[kind]}::{operation}"
+
+
+def plan_fuzz(cases: CaseFile, fuzz: FuzzSpec) -> tuple[TestOutcome, ...]:
+    """The stage's tests before it runs: every one not run."""
+    return tuple(
+        TestOutcome(
+            id=test_id(kind, operation),
+            suite="fuzz",
+            criterion=fuzz.bug_criterion if kind == "bug" else fuzz.deviation_criterion,
+            outcome=Outcome.NOT_RUN,
+            visibility=fuzz.visibility,
+        )
+        for operation in cases.operations()
+        for kind, _ in KINDS
+    )
+
+
+def distinct_failures(runs: Sequence[CaseRun], port: int) -> tuple[DistinctFailure, ...]:
+    groups: dict[tuple[str, str, str, int], tuple[CaseRun, Finding, int]] = {}
+    for run in runs:
+        for finding in run.findings:
+            key = (run.operation, finding.kind, finding.check, run.status)
+            first = groups.get(key)
+            groups[key] = (first[0], first[1], first[2] + 1) if first else (run, finding, 1)
+    return tuple(
+        DistinctFailure(
+            operation=run.operation,
+            kind=finding.kind,
+            check=finding.check,
+            title=finding.title,
+            detail=finding.detail,
+            case_id=run.case_id,
+            cases=count,
+            sent=f"{run.method} {run.url}" + (f" {_shown(run.body)}" if run.body else ""),
+            status=run.status,
+            answer=run.answer[:BODY_SHOWN],
+            curl=curl_line(run, port),
+        )
+        for run, finding, count in groups.values()
+    )
+
+
+def fuzz_outcomes(
+    planned: Sequence[TestOutcome],
+    runs: Sequence[CaseRun],
+    failures: Sequence[DistinctFailure],
+    unreachable: str = "",
+    secured: frozenset[str] = frozenset(),
+) -> tuple[TestOutcome, ...]:
+    """The planned tests with their outcomes; `unreachable` says why secured ones never ran."""
+    sent = {run.operation for run in runs if not run.skipped}
+    outcomes = []
+    for test in planned:
+        kind = "bug" if test.id.startswith("fuzz::bugs::") else "deviation"
+        operation = test.id.split("::", 2)[2]
+        found = [f for f in failures if f.operation == operation and f.kind == kind]
+        if found:
+            outcome, message = Outcome.FAILED, "\n\n".join(_explain(f) for f in found)
+        elif unreachable and operation in secured:
+            outcome, message = Outcome.NOT_RUN, f"not exercised: {unreachable}"
+        elif operation not in sent:
+            outcome, message = Outcome.NOT_RUN, "not reached: the stage ended before its cases"
+        else:
+            outcome, message = Outcome.PASSED, ""
+        outcomes.append(
+            TestOutcome(
+                id=test.id,
+                suite=test.suite,
+                criterion=test.criterion,
+                outcome=outcome,
+                visibility=test.visibility,
+                message=message,
+            )
+        )
+    return tuple(outcomes)
+
+
+def curl_line(run: CaseRun, port: int) -> str:
+    """A command that sends the case again; BASE_URL and TOKEN may be set first."""
+    parts = ["curl", "-i", "-X", run.method]
+    for name, value in run.headers:
+        if name.lower() in ("accept-encoding", "accept"):
+            continue
+        quoted = shlex.quote(f"{name}: {value}")
+        parts += ["-H", quoted.replace("'", '"') if "$TOKEN" in value else quoted]
+    if run.body is not None:
+        parts += ["--data-binary", _shell_bytes(run.body)]
+    parts.append(f'"${{BASE_URL:-http://localhost:{port}}}"{_shell_url(run.url)}')
+    return " ".join(parts)
+
+
+def summary(failures: Sequence[DistinctFailure], runs: Sequence[CaseRun]) -> str:
+    bugs = sum(1 for f in failures if f.kind == "bug")
+    deviations = len(failures) - bugs
+    sent = sum(1 for run in runs if not run.skipped)
+    return f"{sent} requests sent: {bugs} distinct bug(s), {deviations} distinct deviation(s)"
+
+
+def _explain(failure: DistinctFailure) -> str:
+    times = f" ({failure.cases} cases)" if failure.cases > 1 else ""
+    lines = [
+        f"{failure.kind}: {failure.title} [{failure.check}]{times}",
+        *(f"  {line}" for line in failure.detail.splitlines()[:6] if line.strip()),
+        f"  sent: {failure.sent}",
+        f"  got: {failure.status or 'no answer'} {failure.answer}".rstrip(),
+        f"  reproduce: {failure.curl}",
+    ]
+    return "\n".join(lines)
+
+
+def _shown(body: bytes) -> str:
+    decoded = body.decode("utf-8", "backslashreplace")
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in decoded)
+    return text if len(text) <= BODY_SHOWN else text[:BODY_SHOWN] + "..."
+
+
+def _shell_bytes(body: bytes) -> str:
+    if all(32 <= byte < 127 for byte in body):
+        return shlex.quote(body.decode("ascii"))
+    escaped = "".join(
+        chr(byte) if 32 <= byte < 127 and chr(byte) not in "'\\" else f"\\x{byte:02x}"
+        for byte in body
+    )
+    return f"$'{escaped}'"
+
+
+def _shell_url(path: str) -> str:
+    # percent-encoded already; quote what the shell would read
+    return shlex.quote(path) if any(c in path for c in " '\"$`\\!*?&;|<>(){}[]#~") else path
