@@ -1,0 +1,10 @@
+"""Engineering quality, read statically: what a reviewer of a Flask take-home looks at.
+
+Nothing of a submission is imported or executed: Python is parsed with `ast`, other files are
+read as text, git is asked for its log and ruff lints the files without running them.
+
+IO lives in two modules: `source` (the files and the git log) and `lint` (runs ruff). The rest
+is pure and held to the pure-core rule by the test suite: `inputs` (the values read),
+`findings`, the measures `structure`, `secrets_and_sinks`, `dependencies`, `delivery`,
+`code_quality` and `history`, `lint_summary` and `report`, which combines them.
+"""
