@@ -71,6 +71,11 @@ def is_generated_path(path: str) -> bool:
     return any(part in GENERATED_DIRS for part in PurePosixPath(path).parts[:-1])
 
 
+def is_own_code(path: str) -> bool:
+    """Python the candidate wrote for the app: not a test, not a generated migration."""
+    return path.endswith(".py") and not is_test_path(path) and not is_generated_path(path)
+
+
 def parse_git_log(text: str) -> tuple[GitCommit, ...]:
     """Commits from `git log --format=%x1e%H%x1f%s --name-only` output."""
     commits = []
