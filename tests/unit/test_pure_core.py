@@ -38,6 +38,7 @@ PURE_MODULES = (
     "grader.engineering.code_quality",
     "grader.engineering.history",
     "grader.engineering.lint_summary",
+    "grader.engineering.report",
 )
 FORBIDDEN = frozenset(
     {"docker", "httpx", "subprocess", "jinja2", "requests", "socket", "shutil", "os"}
