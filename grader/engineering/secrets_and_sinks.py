@@ -1,10 +1,11 @@
 """Secrets written into the code, and calls a reviewer reads as a risk.
 
 Pure. In Python (test files aside), parsed with `ast`: secrets given as literals (assigned,
-passed as a keyword, or as a config dict item), secrets read from the environment with a
-literal fallback, debug mode, SQL built by string formatting, eval/exec, unpickling, unsafe YAML
-loading and shell commands. In every text file, tests included: token patterns (AWS key ids,
-private keys, GitHub tokens). Messages name where, never the secret itself.
+passed as a keyword, or as a config dict item; a value that is itself the name of a setting,
+as in `{"JWT_SECRET": "JWT_SECRET"}`, is not a secret), secrets read from the environment with
+a literal fallback, debug mode, SQL built by string formatting, eval/exec, unpickling, unsafe
+YAML loading and shell commands. In every text file, tests included: token patterns (AWS key
+ids, private keys, GitHub tokens). Messages name where, never the secret itself.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ YAML_LOADS = frozenset({"yaml.load", "yaml.load_all"})
 YAML_UNSAFE = frozenset({"yaml.unsafe_load", "yaml.unsafe_load_all"})
 SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader"})
 SHELL_CALLS = frozenset({"os.system", "os.popen"})
+SETTING_NAME = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*")
 DEVELOPMENT_CLASS = re.compile(r"dev|test|local", re.IGNORECASE)
 
 
@@ -162,7 +164,7 @@ class _Scanner(ast.NodeVisitor):
 
     def named_value(self, name: str, value: ast.expr, at: Evidence) -> None:
         if is_secret_name(name):
-            if string_value(value):
+            if _looks_like_a_secret(string_value(value)):
                 self.found.append(
                     problem(
                         MEASURE,
@@ -294,6 +296,11 @@ def _fallback(name: str, at: Evidence) -> Finding:
         "start-up instead, so no deployment runs with a known value.",
         at,
     )
+
+
+def _looks_like_a_secret(value: str | None) -> bool:
+    """Not empty, and not the name of a setting (`"JWT_SECRET": "JWT_SECRET"` maps names)."""
+    return bool(value) and not SETTING_NAME.fullmatch(value or "")
 
 
 def _or_literal(value: ast.expr) -> bool:

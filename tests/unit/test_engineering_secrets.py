@@ -70,6 +70,7 @@ def test_each_risk_is_found_at_its_line(
         'SECRET_KEY = ""\n',
         'TOKEN_TYPE = "bearer"\nJWT_TOKEN_LOCATION = "headers"\n',
         'errors = {"password": "is required"}\n',
+        'FROM_ENV = {"JWT_SECRET": "JWT_SECRET", "ADMIN_PASSWORD": "ADMIN_PASSWORD"}\n',
         "password_hash = generate_password_hash(password)\n",
         "class DevelopmentConfig:\n    DEBUG = True\n",
         "class TestingConfig(Config):\n    DEBUG = True\n",
