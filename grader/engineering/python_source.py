@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from functools import cache
+from functools import lru_cache
 
 from grader.engineering.inputs import SourceFile, SourceTree, is_generated_path, is_test_path
 
+PARSED_FILES_KEPT = 512  # the measures parse each file once; a batch must not keep them all
 
-@cache
+
+@lru_cache(maxsize=PARSED_FILES_KEPT)
 def parse_python(file: SourceFile) -> ast.Module | None:
     if file.text is None:
         return None
