@@ -9,6 +9,8 @@ import nothing of docker, httpx, subprocess or jinja2 and open no file; the test
 it. Everything that touches the engine, the network or the disk lives in the other modules.
 The reports (`grader.reports`) are rendered from results by pure views and renderers too; only
 their writer touches the disk.
+The static engineering measures (`grader.engineering`) are pure too, apart from `source`, which
+reads a submission's files and git log, and `lint`, which runs ruff.
 """
 
 from grader.batch import BatchOutcome, grade_batch

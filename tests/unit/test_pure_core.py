@@ -30,6 +30,17 @@ PURE_MODULES = (
     "grader.reports.junit",
     "grader.reports.csv_export",
     "grader.reports.gradescope",
+    "grader.engineering.inputs",
+    "grader.engineering.findings",
+    "grader.engineering.python_source",
+    "grader.engineering.structure",
+    "grader.engineering.secrets_and_sinks",
+    "grader.engineering.dependencies",
+    "grader.engineering.delivery",
+    "grader.engineering.code_quality",
+    "grader.engineering.history",
+    "grader.engineering.lint_summary",
+    "grader.engineering.report",
 )
 FORBIDDEN = frozenset(
     {"docker", "httpx", "subprocess", "jinja2", "requests", "socket", "shutil", "os"}

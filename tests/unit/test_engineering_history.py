@@ -1,0 +1,59 @@
+"""`grader.engineering.history` and `inputs.parse_git_log`: what the commits show."""
+
+from __future__ import annotations
+
+from grader.engineering.findings import Severity
+from grader.engineering.history import measure_history
+from grader.engineering.inputs import GitCommit, GitHistory, GitUnavailable, parse_git_log
+from tests.unit.sample_projects import CLEAN_HISTORY
+
+
+def test_git_log_output_becomes_commits() -> None:
+    text = (
+        "\x1e" + "b" * 40 + "\x1fAdd tests\n\ntests/test_a.py\napp/a.py\n"
+        "\x1e" + "a" * 40 + "\x1fMerge branch 'x'\n"
+        "\x1e" + "c" * 40 + "\x1fStart: with \x1f a separator\n\nREADME.md\n"
+    )
+
+    assert parse_git_log(text) == (
+        GitCommit("b" * 40, "Add tests", ("tests/test_a.py", "app/a.py")),
+        GitCommit("a" * 40, "Merge branch 'x'", ()),
+        GitCommit("c" * 40, "Start: with \x1f a separator", ("README.md",)),
+    )
+
+
+def test_commits_touching_code_and_tests_are_counted() -> None:
+    history = measure_history(CLEAN_HISTORY)
+
+    assert (history.commits, history.commits_touching_code) == (2, 2)
+    assert history.commits_touching_code_and_tests == 1
+    assert history.tests_in_history
+    assert history.findings == ()
+
+
+def test_history_without_tests_or_with_one_commit_gets_notes() -> None:
+    history = measure_history(GitHistory((GitCommit("a" * 40, "All of it", ("app.py",)),)))
+
+    assert [(f.rule, f.severity) for f in history.findings] == [
+        ("single-commit", Severity.NOTE),
+        ("no-tests-in-history", Severity.NOTE),
+    ]
+
+
+def test_no_repository_is_a_note_with_the_reason() -> None:
+    history = measure_history(GitUnavailable("the submission is not a git repository"))
+
+    assert not history.is_repository
+    assert [(f.rule, f.message) for f in history.findings] == [
+        (
+            "not-a-git-repository",
+            "No git history was read: the submission is not a git repository.",
+        )
+    ]
+
+
+def test_an_unreadable_repository_is_a_different_note() -> None:
+    history = measure_history(GitUnavailable("git log failed: bad object", is_repository=True))
+
+    assert [f.rule for f in history.findings] == ["git-history-unreadable"]
+    assert history.unavailable_reason == "git log failed: bad object"
