@@ -104,6 +104,13 @@ class CaseFile:
         return tuple(seen)
 
 
+def requires_credentials(operation: dict[str, Any], document: dict[str, Any]) -> bool:
+    """Whether the OpenAPI document secures an operation: every alternative of its `security`
+    (or the document's) needs credentials; an empty alternative (`{}`) lets anyone in."""
+    security = operation.get("security", document.get("security")) or []
+    return bool(security) and all(bool(requirement) for requirement in security)
+
+
 def spec_digest(text: bytes) -> str:
     return hashlib.sha256(text).hexdigest()
 

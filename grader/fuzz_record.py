@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import TaskError
-from grader.fuzz_cases import Body, CaseFile, FuzzCase, Link, Mode, case_to_json, spec_digest
+from grader.fuzz_cases import (
+    Body,
+    CaseFile,
+    FuzzCase,
+    Link,
+    Mode,
+    case_to_json,
+    requires_credentials,
+    spec_digest,
+)
 
 # Examples drawn per mode and operation, before duplicates are dropped.
 DRAW_FACTOR = 4
@@ -46,8 +55,7 @@ def record(spec_path: Path, positive: int, negative: int) -> CaseFile:
         loaded = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     except Exception as error:  # schemathesis reports a broken document in many ways
         raise TaskError(f"{spec_path}: cannot generate cases: {error}") from None
-    root_security = schema.raw_schema.get("security")
-    operations = [_describe(op, root_security) for op in loaded]
+    operations = [_describe(op, schema.raw_schema) for op in loaded]
     by_id = {op.operation_id: op for op in operations if op.operation_id}
 
     cases: list[FuzzCase] = []
@@ -138,9 +146,8 @@ def _without_local_constants() -> Iterator[None]:
         providers._get_local_constants = original
 
 
-def _describe(operation: Any, root_security: Any) -> Operation:
+def _describe(operation: Any, document: dict[str, Any]) -> Operation:
     raw = operation.definition.raw
-    security = raw.get("security", root_security) or []
     links = []
     for status, response in sorted((raw.get("responses") or {}).items()):
         if not str(status).isdigit() or not isinstance(response, dict):
@@ -152,8 +159,7 @@ def _describe(operation: Any, root_security: Any) -> Operation:
     return Operation(
         label=f"{operation.method.upper()} {operation.path}",
         operation_id=raw.get("operationId"),
-        # every alternative needs credentials; an empty one ({}) lets anonymous callers in
-        secured=bool(security) and all(bool(requirement) for requirement in security),
+        secured=requires_credentials(raw, document),
         links=tuple(links),
     )
 

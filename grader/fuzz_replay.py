@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from grader.fuzz_cases import CaseFile, CaseRun, Finding, FuzzCase
+from grader.fuzz_cases import CaseFile, CaseRun, Finding, FuzzCase, requires_credentials
 from grader.pytest_plugin import BoundedClient
 from grader.task import FuzzAuthSpec, FuzzSpec
 
@@ -257,9 +257,7 @@ def _check(st_case: Any, response: httpx.Response) -> list[Finding]:
 
 
 def _secured(operation: Any) -> bool:
-    raw = operation.definition.raw
-    security = raw.get("security", operation.schema.raw_schema.get("security")) or []
-    return bool(security) and all(bool(requirement) for requirement in security)
+    return requires_credentials(operation.definition.raw, operation.schema.raw_schema)
 
 
 def _query_params(params: dict[str, Any]) -> list[tuple[str, str | int | float | bool | None]]:

@@ -7,7 +7,15 @@ import json
 import pytest
 
 from grader.errors import TaskError
-from grader.fuzz_cases import Body, CaseFile, FuzzCase, Link, dump_cases, load_cases
+from grader.fuzz_cases import (
+    Body,
+    CaseFile,
+    FuzzCase,
+    Link,
+    dump_cases,
+    load_cases,
+    requires_credentials,
+)
 
 
 def sample() -> CaseFile:
@@ -82,3 +90,17 @@ def test_a_broken_case_file_is_refused_with_its_name(change, problem) -> None:  
         load_cases(json.dumps(data), "tasks/t/fuzz-cases.json")
     assert raised.value.message.startswith("tasks/t/fuzz-cases.json: ")
     assert problem in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("operation", "document", "secured"),
+    [
+        ({}, {}, False),
+        ({"security": [{"bearer": []}]}, {}, True),
+        ({}, {"security": [{"bearer": []}]}, True),
+        ({"security": []}, {"security": [{"bearer": []}]}, False),  # the operation opts out
+        ({"security": [{"bearer": []}, {}]}, {}, False),  # anonymous is one alternative
+    ],
+)
+def test_which_operations_need_credentials(operation, document, secured) -> None:  # type: ignore[no-untyped-def]
+    assert requires_credentials(operation, document) is secured
