@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import FrameType
@@ -37,6 +38,8 @@ from grader.pipeline import plan_grading, public_suite_ids
 from grader.regrade import regrade
 from grader.reports.command import render_reports, report_command
 from grader.result import Result, Status
+from grader.spec_task import spec_task
+from grader.task import Task
 from grader.task_checks import coverage_problems
 from grader.task_files import TaskLocation, list_task_ids, load_task
 from grader.version import VERSION
@@ -62,7 +65,20 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("sources", nargs=-1)
-@click.option("--task", "-t", "task_ref", required=True, help="Task id, or a task folder.")
+@click.option("--task", "-t", "task_ref", default=None, help="Task id, or a task folder.")
+@click.option(
+    "--spec",
+    default=None,
+    help="No task: fuzz the app against its own OpenAPI document, a file or the path the app "
+    "serves it at (/openapi.json); Swagger 2.0 and OpenAPI 3.x.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="With --spec: the port the app listens on.")  # fmt: skip
+@click.option("--health-path", default=None,
+              help="With --spec: a GET path that answers 2xx once the app is up "
+              "(default: the served document, else /).")  # fmt: skip
+@click.option("--env", "env_pairs", multiple=True, metavar="KEY=VALUE",
+              help="With --spec: environment for the app (repeatable).")  # fmt: skip
 @click.option("--suite", "suites", multiple=True, help="Run only this suite (repeatable).")
 @click.option("--public-only", is_flag=True, help="Run only the public suites.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
@@ -95,7 +111,11 @@ def cli() -> None:
 @tasks_dir_option
 def grade(
     sources: tuple[str, ...],
-    task_ref: str,
+    task_ref: str | None,
+    spec: str | None,
+    port: int,
+    health_path: str | None,
+    env_pairs: tuple[str, ...],
     suites: tuple[str, ...],
     public_only: bool,
     jobs: int,
@@ -107,7 +127,44 @@ def grade(
     resume: bool,
     tasks_dir: Path | None,
 ) -> None:
-    """Grade SOURCES (folders, .zip/.tar.gz archives or git URLs, URL#ref) against a task."""
+    """Grade SOURCES (folders, .zip/.tar.gz archives or git URLs, URL#ref) against a task.
+
+    With --spec instead of --task, grade them against their own OpenAPI document: requests
+    generated from it, scored for robustness (no 5xx, no ignored login) and conformance.
+    """
+    if (task_ref is None) == (spec is None):
+        raise click.UsageError("name a task with --task, or an OpenAPI document with --spec")
+    with tempfile.TemporaryDirectory(prefix="grader-spec-") as scratch:
+        if spec is not None:
+            env = dict(_key_value(pair) for pair in env_pairs)
+            task = spec_task(spec, Path(scratch), port=port, health_path=health_path, env=env)
+        else:
+            assert task_ref is not None
+            task = load_task(task_ref, TaskLocation.find(tasks_dir))
+        _grade(task, sources, suites, public_only, jobs, build_jobs, out, run_id, fail_under,
+               keep_images, resume)  # fmt: skip
+
+
+def _key_value(pair: str) -> tuple[str, str]:
+    key, sep, value = pair.partition("=")
+    if not sep or not key:
+        raise click.UsageError(f"--env {pair!r}: write KEY=VALUE")
+    return key, value
+
+
+def _grade(
+    task: Task,
+    sources: tuple[str, ...],
+    suites: tuple[str, ...],
+    public_only: bool,
+    jobs: int,
+    build_jobs: int | None,
+    out: Path,
+    run_id: str | None,
+    fail_under: float | None,
+    keep_images: bool,
+    resume: bool,
+) -> None:
     console = Console()
     if resume:
         if not run_id:
@@ -116,7 +173,6 @@ def grade(
             sources = tuple(s["source"] for s in read_run_record(out / run_id)["submissions"])
     if not sources:
         raise click.UsageError("name at least one submission to grade")
-    task = load_task(task_ref, TaskLocation.find(tasks_dir))
     if public_only:
         suites = public_suite_ids(task)
     plan = plan_grading(task, suites)
@@ -256,8 +312,10 @@ def tasks_validate(
                 click.echo(f"  - {problem}")
             continue
         counts = ", ".join(f"{len(tests)} {suite}" for suite, tests in plan.planned.items())
-        if plan.fuzz is not None:
+        if plan.fuzz is not None and plan.fuzz.cases is not None:
             counts += f", {len(plan.fuzz.planned)} fuzz ({len(plan.fuzz.cases.cases)} cases)"
+        elif plan.fuzz is not None:
+            counts += f", fuzz cases generated from the app's {plan.fuzz.spec.served_at}"
         click.echo(f"{ref}: ok ({counts} tests)")
         if calibration is None or quick:
             click.echo("  calibration: " + ("skipped (--quick)" if quick else "none"))

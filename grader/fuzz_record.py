@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from grader.fuzz_cases import (
 DRAW_FACTOR = 4
 LINKED_SOURCES = 8  # positive cases per operation whose answers feed its links
 _PATH_PARAMETER = re.compile(r"\{([^}/]+)\}")
+_RECORDING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,14 @@ class Operation:
 
 
 def record(spec_path: Path, positive: int, negative: int) -> CaseFile:
-    """Every operation's cases, in the document's order, followed by its links' cases."""
+    """Every operation's cases, in the document's order, followed by its links' cases.
+
+    One recording at a time: Hypothesis's settings and the constants switch are global."""
+    with _RECORDING:
+        return _record(spec_path, positive, negative)
+
+
+def _record(spec_path: Path, positive: int, negative: int) -> CaseFile:
     import schemathesis
     from schemathesis.generation.modes import GenerationMode
 

@@ -12,21 +12,29 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import httpx
+
 from grader.errors import TaskError
 from grader.fuzz_cases import CaseFile, load_cases, spec_digest
+from grader.fuzz_record import record
 from grader.fuzz_replay import replay
 from grader.fuzz_verdict import distinct_failures, fuzz_outcomes, plan_fuzz, summary
+from grader.pytest_plugin import BoundedClient
 from grader.result import TestOutcome
 from grader.task import FuzzSpec, Task
 
 SUITE_ID = "fuzz"
+SERVED_SPEC_LIMIT = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class FuzzPlan:
+    """The task's recorded cases; or, when the app serves its own document (`served_at`),
+    nothing yet: the cases are generated from what each submission serves."""
+
     spec: FuzzSpec
-    spec_path: Path
-    cases: CaseFile
+    spec_path: Path | None
+    cases: CaseFile | None
     planned: tuple[TestOutcome, ...]
 
 
@@ -43,6 +51,8 @@ def load_fuzz_plan(task: Task) -> FuzzPlan | None:
     fuzz = task.spec.fuzz
     if fuzz is None:
         return None
+    if fuzz.served_at is not None:
+        return FuzzPlan(fuzz, None, None, ())
     spec_path, cases_path = task.root / fuzz.spec, task.root / fuzz.cases
     try:
         spec_text = spec_path.read_bytes()
@@ -61,7 +71,16 @@ def load_fuzz_plan(task: Task) -> FuzzPlan | None:
     return FuzzPlan(fuzz, spec_path, cases, plan_fuzz(cases, fuzz))
 
 
-def run_fuzz(plan: FuzzPlan, base_url: str, port: int, app_alive: Callable[[], bool]) -> FuzzRun:
+def run_fuzz(
+    plan: FuzzPlan, base_url: str, port: int, app_alive: Callable[[], bool], workdir: Path
+) -> FuzzRun:
+    if plan.cases is None or plan.spec_path is None:
+        fetched = _fetch_served_spec(plan.spec, base_url, workdir)
+        if isinstance(fetched, str):
+            return FuzzRun((), json.dumps({"stopped": fetched}) + "\n", fetched, fetched, 0.0)
+        plan = fetched
+    assert plan.cases is not None
+    assert plan.spec_path is not None
     replayed = replay(plan.spec_path, plan.cases, plan.spec, base_url, app_alive)
     failures = distinct_failures(replayed.runs, port)
     outcomes = fuzz_outcomes(
@@ -94,3 +113,25 @@ def run_fuzz(plan: FuzzPlan, base_url: str, port: int, app_alive: Callable[[], b
         replayed.stopped,
         replayed.duration_s,
     )
+
+
+def _fetch_served_spec(fuzz: FuzzSpec, base_url: str, workdir: Path) -> FuzzPlan | str:
+    """The document the app serves at `served_at`, with cases generated from it; or why not."""
+    assert fuzz.served_at is not None
+    client = BoundedClient(max_bytes=SERVED_SPEC_LIMIT, total_s=30, timeout=httpx.Timeout(10))
+    try:
+        with client:
+            response = client.get(base_url.rstrip("/") + fuzz.served_at)
+    except httpx.HTTPError as error:
+        return f"the app's document at {fuzz.served_at} could not be read: {error}"
+    if response.status_code != 200:
+        return f"the app answered {response.status_code} for its document at {fuzz.served_at}"
+    spec_path = workdir / "served-openapi.yaml"  # YAML reads JSON too
+    spec_path.write_bytes(response.content)
+    try:
+        cases = record(spec_path, fuzz.positive_examples, fuzz.negative_examples)
+    except TaskError as error:
+        return f"the app's document at {fuzz.served_at} is not usable: {error.message}"
+    if not cases.cases:
+        return f"the app's document at {fuzz.served_at} has no operation to call"
+    return FuzzPlan(fuzz, spec_path, cases, plan_fuzz(cases, fuzz))

@@ -343,6 +343,7 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
                 app.base_url,
                 runtime.port,
                 lambda: container_state(app.container).running,
+                workdir,
             )
             outcomes.extend(fuzzed.outcomes)
             grading.keep_log(FUZZ, fuzzed.log)

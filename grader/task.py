@@ -138,6 +138,12 @@ class FuzzSpec(_Strict):
     """Property tests generated from the task's OpenAPI document, recorded once, replayed."""
 
     spec: str = Field("openapi.yaml", description="the OpenAPI document, in the task folder")
+    served_at: str | None = Field(
+        None,
+        pattern=r"^/",
+        description="instead: the path the app serves its own document at; cases are "
+        "generated from what it serves, per submission",
+    )
     cases: str = Field("fuzz-cases.json", description="the recorded cases, in the task folder")
     visibility: Visibility = "hidden"
     bug_criterion: Identifier = Field(description="criterion of 5xx, crashes and ignored auth")
@@ -167,11 +173,13 @@ class TaskSpec(_Strict):
     description: str = ""
     runtime: RuntimeSpec = Field(default_factory=RuntimeSpec)  # type: ignore[arg-type]
     rubric: RubricSpec
-    suites: tuple[SuiteSpec, ...] = Field(min_length=1)
+    suites: tuple[SuiteSpec, ...] = ()
     fuzz: FuzzSpec | None = None
 
     @model_validator(mode="after")
     def _unique_suites(self) -> TaskSpec:
+        if not self.suites and self.fuzz is None:
+            raise ValueError("a task needs at least one suite, or a [fuzz] section")
         _require_unique("suite", [suite.id for suite in self.suites])
         if "fuzz" in {suite.id for suite in self.suites}:
             raise ValueError("suite id 'fuzz' is taken by the fuzz stage")

@@ -1,0 +1,39 @@
+"""`grader grade --spec`: a Flask project that serves its own OpenAPI document, no task."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from grader.result import Outcome, Status, result_from_dict
+from tests.conftest import REPO
+
+PROJECT = REPO / "tests" / "scenarios" / "spec_smorest"
+
+
+def test_a_served_document_is_fuzzed_and_the_planted_500_reported(
+    docker_client: Any, tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", str(PROJECT), "--spec", "/openapi.json",
+         "--out", str(tmp_path), "--run-id", "spec"],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = result_from_dict(
+        json.loads((tmp_path / "spec" / "spec_smorest" / "result.json").read_text())
+    )
+    assert result.status is Status.GRADED, result.message
+    assert result.task.id == "spec"
+    assert result.task.version == "served at /openapi.json"
+    assert result.suites == ("fuzz",)
+    failed = [t for t in result.tests if t.outcome is not Outcome.PASSED]
+    assert [t.id for t in failed] == ["fuzz::bugs::GET /pets/{pet_id}"]
+    assert failed[0].message.startswith("bug: Server error [not_a_server_error]")
+    assert "reproduce: curl -i -X GET" in failed[0].message
+    assert {t.id for t in result.tests} >= {"fuzz::bugs::POST /pets", "fuzz::contract::GET /pets"}
+    assert result.score is not None
+    assert 0 < result.score.percent < 100
