@@ -12,6 +12,7 @@ Exit codes:
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import sys
 import tempfile
@@ -79,6 +80,8 @@ def cli() -> None:
               "(default: the served document, else /).")  # fmt: skip
 @click.option("--env", "env_pairs", multiple=True, metavar="KEY=VALUE",
               help="With --spec: environment for the app (repeatable).")  # fmt: skip
+@click.option("--start", "start_command", default=None, metavar="COMMAND",
+              help="With --spec: the command that starts the app, not its image's.")  # fmt: skip
 @click.option("--suite", "suites", multiple=True, help="Run only this suite (repeatable).")
 @click.option("--public-only", is_flag=True, help="Run only the public suites.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
@@ -116,6 +119,7 @@ def grade(
     port: int,
     health_path: str | None,
     env_pairs: tuple[str, ...],
+    start_command: str | None,
     suites: tuple[str, ...],
     public_only: bool,
     jobs: int,
@@ -137,7 +141,9 @@ def grade(
     with tempfile.TemporaryDirectory(prefix="grader-spec-") as scratch:
         if spec is not None:
             env = dict(_key_value(pair) for pair in env_pairs)
-            task = spec_task(spec, Path(scratch), port=port, health_path=health_path, env=env)
+            command = tuple(shlex.split(start_command)) if start_command else ()
+            task = spec_task(spec, Path(scratch), port=port, health_path=health_path, env=env,
+                             command=command)  # fmt: skip
         else:
             assert task_ref is not None
             task = load_task(task_ref, TaskLocation.find(tasks_dir))

@@ -135,6 +135,7 @@ def start_app(
             name=name,
             labels=labels,
             network=network.name,
+            command=list(runtime.command) if runtime.command else None,
             **hardened_settings(runtime, image_config, data_folder),
         )
         container.start()

@@ -32,6 +32,7 @@ def spec_task(
     port: int,
     health_path: str | None,
     env: dict[str, str],
+    command: tuple[str, ...] = (),
     startup_timeout_s: float = 60.0,
 ) -> Task:
     """Write the task for `spec` under `folder` and load it; `spec` is a file or a path the
@@ -68,6 +69,7 @@ def spec_task(
             "health_path": health_path or (spec if served else "/"),
             "startup_timeout_s": startup_timeout_s,
             "env": env,
+            **({"command": list(command)} if command else {}),
         },
         "rubric": {
             "total": 100.0,

@@ -43,6 +43,9 @@ class RuntimeSpec(_Strict):
         None, description="a writable folder in the container, kept across restarts of the app"
     )
     env: dict[str, str] = Field(default_factory=dict, description="environment given to the app")
+    command: tuple[str, ...] | None = Field(
+        None, min_length=1, description="starts the app instead of the image's own command"
+    )
     base_images: tuple[str, ...] = ("python:3.11-slim",)
 
     @field_validator("data_dir")

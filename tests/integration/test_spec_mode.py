@@ -12,6 +12,10 @@ from grader.result import Outcome, Status, result_from_dict
 from tests.conftest import REPO
 
 PROJECT = REPO / "tests" / "scenarios" / "spec_smorest"
+START = (
+    "gunicorn --bind 0.0.0.0:9000 --access-logfile - "
+    "--access-logformat 'started-by-option %(r)s %(s)s' pets:create_app()"
+)
 
 
 def test_a_served_document_is_fuzzed_and_the_planted_500_reported(
@@ -37,3 +41,23 @@ def test_a_served_document_is_fuzzed_and_the_planted_500_reported(
     assert {t.id for t in result.tests} >= {"fuzz::bugs::POST /pets", "fuzz::contract::GET /pets"}
     assert result.score is not None
     assert 0 < result.score.percent < 100
+
+
+def test_port_and_start_command_come_from_options(docker_client: Any, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", str(PROJECT), "--spec", "/openapi.json",
+         "--port", "9000", "--start", START,
+         "--env", "PETS_MODE=check", "--out", str(tmp_path), "--run-id", "started"],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads((tmp_path / "started" / "spec_smorest" / "result.json").read_text())
+    assert result["status"] == "graded", result["message"]
+    run_stage = next(s for s in result["stages"] if s["name"] == "run")
+    assert run_stage["detail"].endswith(":9000")
+    # the access lines carry the option's own format: its command started the app
+    app_log = (tmp_path / "started" / "spec_smorest" / result["logs"]["app"]).read_text()
+    assert "started-by-option GET /pets" in app_log, app_log[-2000:]
+    assert "fuzz::bugs::GET /pets/{pet_id}" in {
+        t["id"] for t in result["tests"] if t["outcome"] == "failed"
+    }
