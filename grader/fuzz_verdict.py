@@ -8,8 +8,8 @@ Pure. The rules:
   bodies refused) under its deviation criterion. A test passes when none of its operation's
   cases found a failure of its kind.
 - An operation none of whose cases was sent (the stage ran out of time, the app died, or the
-  grader could not log in to reach a secured one) is `not_run`: unverified points are lost,
-  never given.
+  grader could not log in to reach a secured one) is `not_run`, and so is its contract test
+  when none of its cases got an answer: unverified points are lost, never given.
 - Failures are grouped by operation, kind, check and status: each group is reported once, with
   the first case that showed it and how many did.
 """
@@ -96,6 +96,7 @@ def fuzz_outcomes(
 ) -> tuple[TestOutcome, ...]:
     """The planned tests with their outcomes; `unreachable` says why secured ones never ran."""
     sent = {run.operation for run in runs if not run.skipped}
+    answered = {run.operation for run in runs if run.status}
     outcomes = []
     for test in planned:
         kind = "bug" if test.id.startswith("fuzz::bugs::") else "deviation"
@@ -107,6 +108,8 @@ def fuzz_outcomes(
             outcome, message = Outcome.NOT_RUN, f"not exercised: {unreachable}"
         elif operation not in sent:
             outcome, message = Outcome.NOT_RUN, "not reached: the stage ended before its cases"
+        elif kind == "deviation" and operation not in answered:
+            outcome, message = Outcome.NOT_RUN, "no answer to any of its cases to check"
         else:
             outcome, message = Outcome.PASSED, ""
         outcomes.append(

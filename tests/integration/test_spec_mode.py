@@ -61,3 +61,30 @@ def test_port_and_start_command_come_from_options(docker_client: Any, tmp_path: 
     assert "fuzz::bugs::GET /pets/{pet_id}" in {
         t["id"] for t in result["tests"] if t["outcome"] == "failed"
     }
+
+
+def test_an_app_that_dies_mid_stage_keeps_what_it_earned(
+    docker_client: Any, tmp_path: Path
+) -> None:
+    project = REPO / "tests" / "scenarios" / "spec_dies"
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", str(project), "--spec",
+         str(project / "openapi.yaml"), "--health-path", "/items", "--out", str(tmp_path),
+         "--run-id", "dies"],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads((tmp_path / "dies" / "spec_dies" / "result.json").read_text())
+    outcomes = {t["id"]: t["outcome"] for t in result["tests"]}
+    assert outcomes == {
+        "fuzz::bugs::GET /items": "passed",  # answered before the app died: kept
+        "fuzz::contract::GET /items": "passed",
+        "fuzz::bugs::POST /items": "failed",  # no answer: the crash is a bug
+        "fuzz::contract::POST /items": "not_run",  # no answer to check against the contract
+        "fuzz::bugs::GET /items/{item_id}": "not_run",  # never reached: not given
+        "fuzz::contract::GET /items/{item_id}": "not_run",
+    }
+    stage = next(s for s in result["stages"] if s["name"] == "fuzz")
+    assert stage["status"] == "failed"
+    assert "the app stopped answering" in stage["detail"]
+    assert 0 < result["score"]["percent"] < 100

@@ -110,3 +110,14 @@ def test_the_curl_line_is_one_shell_command_with_the_token_left_to_the_shell() -
 def test_raw_bytes_are_written_as_shell_escapes() -> None:
     sent = CaseRun("c9", "POST /books", "POST", "/books", (), b"\x00'a", 500, "", ())
     assert "--data-binary $'\\x00\\x27a'" in curl_line(sent, 8000)
+
+
+def test_an_operation_that_never_answered_earns_no_contract_points() -> None:
+    no_answer = Finding("not_a_server_error", "bug", "No answer")
+    runs = [run("c1", "GET /books", 200), run("c2", "POST /books", 0, no_answer)]
+    outcomes = {
+        t.id: t for t in fuzz_outcomes(plan_fuzz(CASES, FUZZ), runs, distinct_failures(runs, 80))
+    }
+    assert outcomes["fuzz::bugs::POST /books"].outcome is Outcome.FAILED
+    assert outcomes["fuzz::contract::POST /books"].outcome is Outcome.NOT_RUN
+    assert outcomes["fuzz::contract::GET /books"].outcome is Outcome.PASSED
