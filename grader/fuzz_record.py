@@ -68,41 +68,44 @@ def _record(spec_path: Path, positive: int, negative: int) -> CaseFile:
     by_id = {op.operation_id: op for op in operations if op.operation_id}
 
     cases: list[FuzzCase] = []
-    first_positive: dict[str, FuzzCase] = {}
     for api_operation, operation in zip(loaded, operations, strict=True):
-        drawn: list[FuzzCase] = []
         modes: tuple[tuple[Mode, int], ...] = (("positive", positive), ("negative", negative))
         for mode, count in modes:
-            generation_mode = GenerationMode(mode)
             seen: set[str] = set()
-            for case in _draw(api_operation, generation_mode, count * DRAW_FACTOR):
-                converted = _convert(case, operation, mode, f"c{len(cases) + len(drawn) + 1:04d}")
-                if converted is None or _fingerprint(converted) in seen:
+            for case in _draw(api_operation, GenerationMode(mode), count * DRAW_FACTOR):
+                converted = _convert(case, operation, mode, f"c{len(cases) + 1:04d}")
+                if converted is None:
                     continue
-                seen.add(_fingerprint(converted))
-                drawn.append(converted)
+                fingerprint = _fingerprint(converted)
+                if fingerprint in seen:
+                    continue
+                seen.add(fingerprint)
+                cases.append(converted)
                 if len(seen) == count:
                     break
-        cases.extend(drawn)
-        for case in drawn:
-            if case.mode == "positive":
-                first_positive.setdefault(case.operation, case)
 
+    positives: dict[str, list[FuzzCase]] = {}
+    for case in cases:
+        if case.mode == "positive":
+            positives.setdefault(case.operation, []).append(case)
+    link_sources = {c.id for group in positives.values() for c in group[:LINKED_SOURCES]}
+    # deleting comes last, so the other links still find the resource
+    targets = {
+        op.label: sorted(
+            (link for link in op.links if link[2] in by_id),  # a link to nowhere is dropped
+            key=lambda link: by_id[link[2]].method == "DELETE",
+        )
+        for op in operations
+    }
     linked: list[FuzzCase] = []
     counter = len(cases)
     for case in cases:
-        operation = next(op for op in operations if op.label == case.operation)
-        sources = [c for c in cases if c.operation == case.operation and c.mode == "positive"]
-        if case not in sources[:LINKED_SOURCES] or not operation.links:
-            linked.append(case)
-            continue
         linked.append(case)
-        targets = sorted(
-            operation.links, key=lambda link: by_id[link[2]].label.startswith("DELETE")
-        )
-        for status, name, target_id, parameters in targets:
+        if case.id not in link_sources:
+            continue
+        for status, name, target_id, parameters in targets[case.operation]:
             target = by_id[target_id]
-            template = first_positive.get(target.label)
+            template = positives.get(target.label, [None])[0]
             counter += 1
             linked.append(_linked_case(f"c{counter:04d}", case, target, template, status, name,
                                        parameters))  # fmt: skip

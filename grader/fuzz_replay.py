@@ -75,7 +75,8 @@ def replay(
             if operation is None:
                 result.stopped = f"the spec has no operation {case.operation}; re-record the cases"
                 break
-            runs = _run_case(client, operation, case, fuzz, token, answers)
+            secured = case.operation in result.secured
+            runs = _run_case(client, operation, secured, case, fuzz, token, answers)
             result.runs.extend(runs)
             if any(run.status == 0 and not run.skipped for run in runs) and not app_alive():
                 result.stopped = f"the app stopped answering at case {case.id}"
@@ -108,6 +109,7 @@ def _log_in(client: httpx.Client, auth: FuzzAuthSpec) -> tuple[str | None, str]:
 def _run_case(
     client: httpx.Client,
     operation: Any,
+    secured: bool,
     case: FuzzCase,
     fuzz: FuzzSpec,
     token: str | None,
@@ -139,7 +141,7 @@ def _run_case(
     }
     sends_token = (
         token is not None
-        and _secured(operation)
+        and secured
         and "header" not in case.negative_in
         and case.operation not in (fuzz.auth.keep_out if fuzz.auth else ())
     )
@@ -159,12 +161,10 @@ def _run_case(
     request = client.build_request(kwargs["method"], kwargs["url"], params=params,
                                    headers=headers, content=content)  # fmt: skip
     target = request.url.raw_path.decode("ascii", "replace")
-    try:
-        response = client.send(request)
-    except httpx.HTTPError as error:
-        finding = Finding("not_a_server_error", "bug", "No answer", _describe_error(error))
+    response = _send(client, request)
+    if isinstance(response, Finding):
         return [*runs, CaseRun(case.id, case.operation, request.method, target, shown, content,
-                               0, "", (finding,))]  # fmt: skip
+                               0, "", (response,))]  # fmt: skip
     status = response.status_code
     findings = [
         finding
@@ -175,7 +175,7 @@ def _run_case(
             finding.check == "status_code_conformance" and status in fuzz.any_operation_statuses
         ))
     ]  # fmt: skip
-    if _secured(operation) and not sends_token and 200 <= status < 300:
+    if secured and not sends_token and 200 <= status < 300:
         findings.append(_ignored_auth(case, status))
     if case.negative_in == ("body",) and 200 <= status < 300:
         findings.append(
@@ -200,14 +200,12 @@ def _send_probe(
     headers: tuple[tuple[str, str], ...],
     content: bytes | None,
 ) -> CaseRun:
-    target = request.url.raw_path.decode("ascii", "replace")
     case_id = f"{case.id}-without-token"
-    try:
-        response = client.send(request)
-    except httpx.HTTPError as error:
-        finding = Finding("not_a_server_error", "bug", "No answer", _describe_error(error))
+    target = request.url.raw_path.decode("ascii", "replace")
+    response = _send(client, request)
+    if isinstance(response, Finding):
         return CaseRun(case_id, case.operation, request.method, target, headers, content, 0, "",
-                       (finding,))  # fmt: skip
+                       (response,))  # fmt: skip
     status = response.status_code
     findings: list[Finding] = []
     if status >= 500:
@@ -217,6 +215,14 @@ def _send_probe(
         findings.append(_ignored_auth(case, status))
     return CaseRun(case_id, case.operation, request.method, target, headers, content, status,
                    response.text[:500], tuple(findings))  # fmt: skip
+
+
+def _send(client: httpx.Client, request: httpx.Request) -> httpx.Response | Finding:
+    """The answer; or, when none came (refused, cut, too slow, too large), that bug."""
+    try:
+        return client.send(request)
+    except httpx.HTTPError as error:
+        return Finding("not_a_server_error", "bug", "No answer", _describe_error(error))
 
 
 def _ignored_auth(case: FuzzCase, status: int) -> Finding:

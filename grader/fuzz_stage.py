@@ -44,7 +44,6 @@ class FuzzRun:
     log: str
     summary: str
     stopped: str
-    duration_s: float
 
 
 def load_fuzz_plan(task: Task) -> FuzzPlan | None:
@@ -77,7 +76,7 @@ def run_fuzz(
     if plan.cases is None or plan.spec_path is None:
         fetched = _fetch_served_spec(plan.spec, base_url, workdir)
         if isinstance(fetched, str):
-            return FuzzRun((), json.dumps({"stopped": fetched}) + "\n", fetched, fetched, 0.0)
+            return FuzzRun((), json.dumps({"stopped": fetched}) + "\n", fetched, fetched)
         plan = fetched
     assert plan.cases is not None
     assert plan.spec_path is not None
@@ -111,7 +110,6 @@ def run_fuzz(
         json.dumps(log, indent=1, ensure_ascii=False) + "\n",
         line,
         replayed.stopped,
-        replayed.duration_s,
     )
 
 
