@@ -2,7 +2,9 @@
 
 `tasks/<id>/calibration.toml` names every folder of `solutions/` and the categories it must
 lose points in (`loses = []` for the reference, which must score 100 %); every category it
-does not name must keep full marks. Pure: parsing text and judging results given to it.
+does not name must keep full marks. A variant may also name `criteria`: then in each category
+that holds one of them, exactly those criteria lose points and the others keep full marks.
+Pure: parsing text and judging results given to it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from grader.errors import TaskError
-from grader.result import Result, Status
+from grader.result import CategoryScore, Result, Status
 from grader.task import TaskSpec, format_validation_error
 
 
@@ -23,6 +25,7 @@ class VariantSpec(BaseModel):
 
     name: str = Field(min_length=1)
     loses: tuple[str, ...] = ()
+    criteria: tuple[str, ...] = ()
     why: str = ""
 
 
@@ -51,6 +54,11 @@ def parse_calibration(text: str, source: str, task: TaskSpec) -> CalibrationSpec
     except ValidationError as error:
         raise TaskError(format_validation_error(error, source)) from None
     categories = {category.id for category in task.rubric.categories}
+    criterion_category = {
+        criterion.id: category.id
+        for category in task.rubric.categories
+        for criterion in category.criteria
+    }
     problems = []
     seen: set[str] = set()
     for variant in spec.variant:
@@ -61,6 +69,11 @@ def parse_calibration(text: str, source: str, task: TaskSpec) -> CalibrationSpec
             f"variant {variant.name!r}: unknown category {category!r}"
             for category in variant.loses
             if category not in categories
+        ]
+        problems += [
+            f"variant {variant.name!r}: criterion {criterion!r} is not in a category it loses"
+            for criterion in variant.criteria
+            if criterion_category.get(criterion) not in variant.loses
         ]
     if problems:
         raise TaskError(f"{source}: " + "; ".join(problems))
@@ -101,5 +114,23 @@ def judge(spec: CalibrationSpec, results: Mapping[str, Result]) -> list[VariantV
                         f"lost {category.max_points - category.points:g} points in {category.id}, "
                         f"which it should not: {reasons[0] if reasons else ''}"
                     )
+                problems += _criterion_problems(variant, category)
         verdicts.append(VariantVerdict(variant.name, variant.loses, tuple(problems)))
     return verdicts
+
+
+def _criterion_problems(variant: VariantSpec, category: CategoryScore) -> list[str]:
+    named = [c for c in category.criteria if c.id in variant.criteria]
+    if not named:
+        return []
+    problems = []
+    for criterion in category.criteria:
+        lost = criterion.points < criterion.max_points
+        if criterion.id in variant.criteria and not lost:
+            problems.append(f"should lose points in {criterion.id}, but kept all")
+        elif criterion.id not in variant.criteria and lost:
+            problems.append(
+                f"lost {criterion.max_points - criterion.points:g} points in {criterion.id}, "
+                f"which it should not: {criterion.lost[0] if criterion.lost else ''}"
+            )
+    return problems

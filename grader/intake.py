@@ -64,13 +64,19 @@ def is_git_url(source: str) -> bool:
     return source.startswith(GIT_PREFIXES)
 
 
-def take_in(source: str, destination: Path, limits: IntakeLimits) -> SourceTree | Refusal:
-    """Copy `source` into `destination` (which must not exist yet), checked and hashed."""
+def take_in(
+    source: str, destination: Path, limits: IntakeLimits, keep_clone: Path | None = None
+) -> SourceTree | Refusal:
+    """Copy `source` into `destination` (which must not exist yet), checked and hashed.
+
+    The copy never has a `.git`; with `keep_clone`, a repository cloned from a git URL is
+    kept there whole, for its history to be read.
+    """
     if destination.exists() or destination.is_symlink():
         raise FileExistsError(f"intake destination {destination} already exists")
     try:
         if is_git_url(source):
-            _clone(source, destination, limits)
+            _clone(source, destination, limits, keep_clone)
         else:
             path = Path(source)
             if path.is_dir():
@@ -273,7 +279,7 @@ def _lift_single_folder(destination: Path) -> None:
 SAFE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")
 
 
-def _clone(source: str, destination: Path, limits: IntakeLimits) -> None:
+def _clone(source: str, destination: Path, limits: IntakeLimits, keep: Path | None) -> None:
     url, _, ref = source.partition("#")
     if ref and (not SAFE_REF.match(ref) or ".." in ref):
         raise _Refused(f"git ref {ref!r} is not a plain branch, tag or commit name")
@@ -314,6 +320,8 @@ def _clone(source: str, destination: Path, limits: IntakeLimits) -> None:
             if switched.returncode != 0:
                 raise _Refused(f"git checkout of {ref!r} failed: {_last_line(switched.stderr)}")
         _copy_folder(checkout, destination, _Budget(limits))
+        if keep is not None:
+            shutil.move(checkout, keep)
 
 
 def _last_line(text: str) -> str:

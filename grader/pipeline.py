@@ -1,4 +1,5 @@
-"""Grading one submission: intake -> build -> run -> probe -> test -> score -> write.
+"""Grading one submission: intake -> build -> run -> probe -> test -> fuzz -> engineering ->
+score -> write.
 
 Each stage takes the previous one's output, is bounded in time, and is recorded with its
 duration. A submission that fails a stage gets a complete result with a status and a score of
@@ -25,14 +26,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from grader.build import BuildFailure, build_image
+from grader.build import GENERATED_DOCKERFILE, BuildFailure, build_image
 from grader.engine import labels_for
+from grader.engineering_stage import SUITE_ID as ENGINEERING
+from grader.engineering_stage import EngineeringPlan, load_engineering_plan, run_engineering
 from grader.errors import TaskError
 from grader.events import Listener, StageFinished, StageStarted, SubmissionGraded, ignore
 from grader.fuzz_stage import SUITE_ID as FUZZ
 from grader.fuzz_stage import FuzzPlan, load_fuzz_plan, run_fuzz
-from grader.intake import IntakeLimits, Refusal, take_in
+from grader.intake import IntakeLimits, Refusal, is_git_url, take_in
 from grader.listening import diagnose, listening_sockets
+from grader.own_tests_run import run_own_tests
 from grader.probe import NotReady, probe_until_ready
 from grader.result import (
     Outcome,
@@ -83,35 +87,56 @@ class GradingPlan:
     suites: tuple[SuiteSpec, ...]
     planned: dict[str, tuple[TestOutcome, ...]]
     fuzz: FuzzPlan | None = None  # the fuzz stage, when the task has one and it is selected
+    engineering: EngineeringPlan | None = None  # likewise the engineering stage
 
     def all_planned(self) -> tuple[TestOutcome, ...]:
         tests = tuple(test for suite in self.suites for test in self.planned[suite.id])
-        return tests + (self.fuzz.planned if self.fuzz else ())
+        return (
+            tests
+            + (self.fuzz.planned if self.fuzz else ())
+            + (self.engineering.planned if self.engineering else ())
+        )
 
     def suite_ids(self) -> tuple[str, ...]:
-        return tuple(suite.id for suite in self.suites) + ((FUZZ,) if self.fuzz else ())
+        return (
+            tuple(suite.id for suite in self.suites)
+            + ((FUZZ,) if self.fuzz else ())
+            + ((ENGINEERING,) if self.engineering else ())
+        )
 
 
 def public_suite_ids(task: Task) -> tuple[str, ...]:
-    """What a public-only run selects: the public suites, and the fuzz stage if it is public."""
+    """What a public-only run selects: the public suites, and the fuzz and engineering stages
+    if they are public."""
     public = tuple(s.id for s in task.spec.suites if s.visibility == "public")
-    fuzz = task.spec.fuzz
-    return public + ((FUZZ,) if fuzz is not None and fuzz.visibility == "public" else ())
+    fuzz, engineering = task.spec.fuzz, task.spec.engineering
+    return (
+        public
+        + ((FUZZ,) if fuzz is not None and fuzz.visibility == "public" else ())
+        + ((ENGINEERING,) if engineering is not None and engineering.visibility == "public" else ())
+    )
 
 
 def plan_grading(task: Task, suite_ids: tuple[str, ...] = ()) -> GradingPlan:
-    """Select suites (all when none are named; `fuzz` names the fuzz stage) and collect their
-    tests once for the run."""
+    """Select suites (all when none are named; `fuzz` and `engineering` name those stages) and
+    collect their tests once for the run."""
     known = {suite.id: suite for suite in task.spec.suites}
-    selectable = [*known, *([FUZZ] if task.spec.fuzz else [])]
+    stages = [FUZZ] if task.spec.fuzz else []
+    stages += [ENGINEERING] if task.spec.engineering else []
+    selectable = [*known, *stages]
     unknown = [s for s in suite_ids if s not in selectable]
     if unknown:
         raise TaskError(
             f"task {task.id} has no suite {unknown[0]!r} (suites: {', '.join(selectable)})"
         )
-    suites = tuple(known[s] for s in suite_ids if s != FUZZ) if suite_ids else task.spec.suites
+    suites = (
+        tuple(known[s] for s in suite_ids if s not in stages) if suite_ids else task.spec.suites
+    )
     fuzz = load_fuzz_plan(task) if not suite_ids or FUZZ in suite_ids else None
-    return GradingPlan(task, suites, {suite.id: plan_suite(task, suite) for suite in suites}, fuzz)
+    engineering = load_engineering_plan(task) if not suite_ids or ENGINEERING in suite_ids else None
+    return GradingPlan(
+        task, suites, {suite.id: plan_suite(task, suite) for suite in suites}, fuzz, engineering
+    )
 
 
 def assemble_result(
@@ -264,8 +289,10 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
     name = f"grader-{settings.run_id}-{grading.submission.id}"
     labels = labels_for(settings.run_id, grading.submission.id)
 
+    source = grading.submission.source
+    clone = workdir / "repository" if is_git_url(source) else None
     with grading.stage("intake") as stage:
-        tree = take_in(grading.submission.source, workdir / "source", settings.intake_limits)
+        tree = take_in(source, workdir / "source", settings.intake_limits, keep_clone=clone)
         if isinstance(tree, Refusal):
             stage.failed(tree.reason)
     if isinstance(tree, Refusal):
@@ -351,10 +378,38 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             if fuzzed.stopped:
                 stage.failed(stage.detail)
 
+    engineering = grading.plan.engineering
+    if engineering is not None:
+        with grading.stage(ENGINEERING) as stage:
+            timeout_s = engineering.spec.test_timeout_s
+            image_id, tests_in = built.image_id, tree.path
+            measured = run_engineering(
+                engineering,
+                tree.path,
+                _history_root(source, clone),
+                lambda: run_own_tests(
+                    client, image_id, runtime, tests_in, workdir, name, labels, timeout_s
+                ),
+                skip=(GENERATED_DOCKERFILE,) if built.dockerfile == GENERATED_DOCKERFILE else (),
+            )
+            outcomes.extend(measured.outcomes)
+            grading.keep_log(ENGINEERING, measured.report)
+            if measured.tests_log:
+                grading.keep_log("own-tests", measured.tests_log)
+            stage.detail = measured.summary
+
     grading.keep_log("app", full_log(app.container))
     state = container_state(app.container)
     message = "graded" if state.running else f"graded; the app {state.describe()} during the tests"
     return grading.finish(Status.GRADED, message, tuple(outcomes))
+
+
+def _history_root(source: str, clone: Path | None) -> Path | None:
+    """Where the submission's git history is: the kept clone, or the folder it was given as."""
+    if clone is not None:
+        return clone if clone.is_dir() else None
+    folder = Path(source)
+    return folder if folder.is_dir() and (folder / ".git").is_dir() else None
 
 
 def _data_folder(workdir: Path, runtime: RuntimeSpec) -> Path | None:

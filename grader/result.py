@@ -58,6 +58,17 @@ class TestOutcome:
     weight: float = 1.0
     duration_s: float = 0.0
     message: str = ""
+    # the share of its weight a measured test earned (0..1), such as line coverage against a
+    # threshold; None for the usual all-or-nothing test: all when passed, none otherwise
+    credit: float | None = None
+
+    @property
+    def earned(self) -> float:
+        if self.outcome is not Outcome.PASSED and self.outcome is not Outcome.FAILED:
+            return 0.0
+        if self.credit is not None:
+            return self.credit
+        return 1.0 if self.outcome is Outcome.PASSED else 0.0
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ Pure. The rules, in full:
 - A criterion earns its points in proportion to the weight of its tests that passed. Only
   `passed` earns: failed, errored, skipped and not-run tests all lose their share, and each
   loss is listed with the test and its message.
+- A measured test (an engineering measure such as line coverage) carries a `credit`, the
+  share of its weight it earned against the task's thresholds; it passes only at full credit,
+  and the part it did not earn is listed as lost like any other.
 - A criterion with no test among the outcomes (its suites were not selected) is not assessed:
   it is left out of both points and maximum, so a public-only run is scored out of what it ran.
 """
@@ -38,8 +41,8 @@ def score_outcomes(rubric: RubricSpec, outcomes: Sequence[TestOutcome]) -> Score
                 continue
             max_points = category.weight * criterion.weight / share_total
             weight_total = sum(test.weight for test in tests)
-            weight_passed = sum(test.weight for test in tests if test.outcome is Outcome.PASSED)
-            points = max_points * weight_passed / weight_total
+            weight_earned = sum(test.weight * test.earned for test in tests)
+            points = max_points * weight_earned / weight_total
             category_points += points
             category_max += max_points
             criteria.append(
@@ -51,7 +54,7 @@ def score_outcomes(rubric: RubricSpec, outcomes: Sequence[TestOutcome]) -> Score
                     tests_passed=sum(1 for test in tests if test.outcome is Outcome.PASSED),
                     tests_total=len(tests),
                     lost=tuple(
-                        _reason(test, max_points * test.weight / weight_total)
+                        _reason(test, max_points * test.weight * (1 - test.earned) / weight_total)
                         for test in tests
                         if test.outcome is not Outcome.PASSED
                     ),

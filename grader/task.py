@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from grader.engineering.catalogue import CHECKLISTS, MEASURES, SCALED
 from grader.errors import TaskError
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$"
@@ -169,6 +170,61 @@ class FuzzSpec(_Strict):
         return value
 
 
+class EngineeringMeasureSpec(_Strict):
+    """One engineering measure the task grades, and the criterion it scores under."""
+
+    measure: str = Field(description=f"one of: {', '.join(MEASURES)}")
+    criterion: Identifier
+    weight: float = Field(1.0, gt=0, description="share within its criterion")
+    full_at: float | None = Field(None, description="scaled measures: full marks from here")
+    zero_at: float | None = Field(None, description="scaled measures: no marks from here")
+    require: tuple[str, ...] = Field((), description="checklist measures: what must be there")
+
+    @model_validator(mode="after")
+    def _fits_its_measure(self) -> EngineeringMeasureSpec:
+        if self.measure not in MEASURES:
+            raise ValueError(f"unknown measure {self.measure!r} (one of: {', '.join(MEASURES)})")
+        if self.measure in SCALED:
+            if self.require:
+                raise ValueError(f"{self.measure} is scaled: set full_at and zero_at, not require")
+            if self.full_at is not None and self.full_at == self.thresholds()[1]:
+                raise ValueError("full_at and zero_at must differ")
+        else:
+            if self.full_at is not None or self.zero_at is not None:
+                raise ValueError(f"{self.measure} is a checklist: set require, not thresholds")
+            items = CHECKLISTS[self.measure].items
+            unknown = [item for item in self.require if item not in items]
+            if unknown or not self.require:
+                raise ValueError(
+                    f"{self.measure}.require needs items among: {', '.join(items)}"
+                    + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+                )
+            _require_unique(f"{self.measure} item", list(self.require))
+        return self
+
+    def thresholds(self) -> tuple[float, float]:
+        """(full_at, zero_at), the task's or the measure's defaults."""
+        default = SCALED[self.measure]
+        full = default.full_at if self.full_at is None else self.full_at
+        zero = default.zero_at if self.zero_at is None else self.zero_at
+        return full, zero
+
+
+class EngineeringSpec(_Strict):
+    """The engineering stage: measures read from the source and from the candidate's tests."""
+
+    visibility: Visibility = "public"
+    test_timeout_s: float = Field(
+        300.0, gt=0, le=3600, description="for the candidate's own tests, in their image"
+    )
+    measures: tuple[EngineeringMeasureSpec, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_measure_once(self) -> EngineeringSpec:
+        _require_unique("engineering measure", [m.measure for m in self.measures])
+        return self
+
+
 class TaskSpec(_Strict):
     id: Identifier
     version: str = Field(min_length=1)
@@ -178,19 +234,27 @@ class TaskSpec(_Strict):
     rubric: RubricSpec
     suites: tuple[SuiteSpec, ...] = ()
     fuzz: FuzzSpec | None = None
+    engineering: EngineeringSpec | None = None
 
     @model_validator(mode="after")
     def _unique_suites(self) -> TaskSpec:
-        if not self.suites and self.fuzz is None:
-            raise ValueError("a task needs at least one suite, or a [fuzz] section")
+        if not self.suites and self.fuzz is None and self.engineering is None:
+            raise ValueError("a task needs a suite, a [fuzz] or an [engineering] section")
         _require_unique("suite", [suite.id for suite in self.suites])
-        if "fuzz" in {suite.id for suite in self.suites}:
-            raise ValueError("suite id 'fuzz' is taken by the fuzz stage")
+        for stage in ("fuzz", "engineering"):
+            if stage in {suite.id for suite in self.suites}:
+                raise ValueError(f"suite id {stage!r} is taken by the {stage} stage")
+        known = self.criterion_ids()
         if self.fuzz is not None:
-            known = self.criterion_ids()
             for key in ("bug_criterion", "deviation_criterion"):
                 if getattr(self.fuzz, key) not in known:
                     raise ValueError(f"fuzz.{key} {getattr(self.fuzz, key)!r} is not in the rubric")
+        for measure in self.engineering.measures if self.engineering else ():
+            if measure.criterion not in known:
+                raise ValueError(
+                    f"engineering measure {measure.measure}: criterion {measure.criterion!r} "
+                    "is not in the rubric"
+                )
         return self
 
     def criterion_ids(self) -> set[str]:

@@ -2,7 +2,8 @@
 
 The IO edge for lint (with `source`). Ruff runs isolated from any configuration in the
 submission, without a cache, with a time limit, over the candidate's own code: tests and
-migrations are excluded, as they are from the line count `code_quality` gives. Whatever goes
+migrations are excluded, as they are from the line count `code_quality` gives. Lines may be 100
+characters long before E501 counts them, as most style guides allow. Whatever goes
 wrong becomes a `LintNotRun` with the reason.
 """
 
@@ -26,7 +27,7 @@ def run_ruff(root: Path, *, timeout_s: float = LINT_TIMEOUT_S) -> str | LintNotR
     """Ruff's JSON report on the Python under `root`, or why there is none."""
     command = [
         sys.executable, "-m", "ruff", "check", "--output-format=json", "--no-cache",
-        "--isolated", "--force-exclude", f"--extend-exclude={NOT_OWN_CODE}",
+        "--isolated", "--force-exclude", f"--extend-exclude={NOT_OWN_CODE}", "--line-length=100",
         f"--select={RULES}", "--exit-zero", "--", str(root),
     ]  # fmt: skip
     try:
@@ -48,4 +49,4 @@ def lint_tree(
     output = run_ruff(root, timeout_s=timeout_s)
     if isinstance(output, LintNotRun):
         return output
-    return parse_ruff_json(output, python_lines)
+    return parse_ruff_json(output, python_lines, str(root.resolve()))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 FAMILY = re.compile(r"([A-Z]+)[0-9]")
 TOP_RULES = 10
+EXAMPLES = 5
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,27 @@ class FamilyCount:
 
 
 @dataclass(frozen=True)
+class LintHit:
+    """One finding, kept as evidence: where it is and what ruff says."""
+
+    code: str
+    path: str  # relative to the linted root
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where} {self.code} {self.message}"
+
+
+@dataclass(frozen=True)
 class LintSummary:
     python_lines: int
     total: int
     per_kloc: float
     families: tuple[FamilyCount, ...]  # by family name
     top_rules: tuple[tuple[str, int], ...]  # the most frequent rule codes, most frequent first
+    examples: tuple[LintHit, ...] = ()  # the first findings by file and line
 
 
 @dataclass(frozen=True)
@@ -38,8 +54,8 @@ class LintNotRun:
     reason: str
 
 
-def parse_ruff_json(text: str, python_lines: int) -> LintSummary | LintNotRun:
-    """Ruff's `--output-format=json` report, over `python_lines` lines of code."""
+def parse_ruff_json(text: str, python_lines: int, root: str = "") -> LintSummary | LintNotRun:
+    """Ruff's `--output-format=json` report, over `python_lines` lines of code under `root`."""
     try:
         report = json.loads(text)
     except ValueError as error:
@@ -60,6 +76,27 @@ def parse_ruff_json(text: str, python_lines: int) -> LintSummary | LintNotRun:
             for family, count in sorted(families.items())
         ),
         top_rules=tuple(sorted(codes.items(), key=lambda item: (-item[1], item[0]))[:TOP_RULES]),
+        examples=tuple(
+            sorted((_hit(item, root) for item in report), key=lambda h: (h.path, h.line or 0))
+        )[:EXAMPLES],
+    )
+
+
+def _hit(item: object, root: str) -> LintHit:
+    data = item if isinstance(item, dict) else {}
+    filename = data.get("filename")
+    path = filename if isinstance(filename, str) else "?"
+    prefix = root.rstrip("/") + "/"
+    if root and path.startswith(prefix):
+        path = path[len(prefix) :]
+    location = data.get("location")
+    row = location.get("row") if isinstance(location, dict) else None
+    message = data.get("message")
+    return LintHit(
+        _rule_code(item),
+        path,
+        row if isinstance(row, int) else None,
+        message[:200] if isinstance(message, str) else "",
     )
 
 

@@ -183,6 +183,7 @@ def _lint_json(lint: LintSummary | LintNotRun) -> dict[str, Any]:
             "per_kloc": None,
             "families": {},
             "top_rules": [],
+            "examples": [],
         }
     return {
         "ran": True,
@@ -192,6 +193,7 @@ def _lint_json(lint: LintSummary | LintNotRun) -> dict[str, Any]:
         "per_kloc": lint.per_kloc,
         "families": {f.family: {"count": f.count, "per_kloc": f.per_kloc} for f in lint.families},
         "top_rules": [{"code": code, "count": count} for code, count in lint.top_rules],
+        "examples": [str(hit) for hit in lint.examples],
     }
 
 

@@ -75,3 +75,20 @@ def test_lint_tree_gives_a_summary(tmp_path: Path) -> None:
 
 def test_a_ruff_that_does_not_finish_in_time_is_a_reason(tmp_path: Path) -> None:
     assert run_ruff(tmp_path, timeout_s=0.000001) == LintNotRun("ruff did not finish in 1e-06 s")
+
+
+def test_the_first_findings_are_kept_as_evidence_relative_to_the_root() -> None:
+    items = [
+        {**ruff_item("F401", "/s/pkg/b.py"), "location": {"row": 9}, "message": "unused"},
+        {**ruff_item("E501", "/s/pkg/a.py"), "location": {"row": 3}, "message": "too long"},
+        {**ruff_item("E501", "/elsewhere/c.py"), "location": "broken"},
+    ]
+
+    summary = parse_ruff_json(json.dumps(items), python_lines=100, root="/s")
+
+    assert isinstance(summary, LintSummary)
+    assert [str(hit) for hit in summary.examples] == [
+        "/elsewhere/c.py E501 ",
+        "pkg/a.py:3 E501 too long",
+        "pkg/b.py:9 F401 unused",
+    ]

@@ -258,3 +258,27 @@ def test_equal_shares_that_do_not_divide_evenly_still_sum_to_the_whole() -> None
     assert score.categories[0].points == 10.0  # not 7 x round(10/7, 4) = 10.0002
     assert score.points == 10.0
     assert score.percent == 100.0
+
+
+def test_a_measured_test_earns_its_credit_and_lists_the_rest_as_lost() -> None:
+    tests = all_tests()
+    tests[1] = Run(
+        "create_2", "public", "api.create", Outcome.FAILED, "public",
+        message="coverage 60 %: full marks at 80 %", credit=0.75,
+    )  # fmt: skip
+
+    score = score_outcomes(rubric(), tests)
+
+    create = criterion_score(score, "api.create")
+    assert create.points == pytest.approx(20 + 15)
+    assert (create.tests_passed, create.tests_total) == (1, 2)
+    assert create.lost == ("-5.00: create_2 failed: coverage 60 %: full marks at 80 %",)
+
+
+@pytest.mark.parametrize("lost", [Outcome.ERROR, Outcome.NOT_RUN, Outcome.SKIPPED])
+def test_credit_counts_only_for_a_measure_that_was_taken(lost: Outcome) -> None:
+    tests = [Run("json_1", "public", "errors.json", lost, "public", credit=1.0)]
+
+    score = score_outcomes(rubric(), tests)
+
+    assert criterion_score(score, "errors.json").points == 0

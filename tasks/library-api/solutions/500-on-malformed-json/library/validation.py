@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from flask import request
-from werkzeug import exceptions
 
 from library.database import db
-from library.errors import BadRequest, ValidationError
+from library.errors import ValidationError
 
 MAX_ID = 2**63 - 1  # the largest id the database can hold
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -1,0 +1,110 @@
+"""The engineering stage: read the submission as a reviewer would, run its own tests, grade.
+
+The static half reads the submission's files (never importing them), its git history when it
+came as a repository, and lints it with ruff; the dynamic half is a callable the pipeline
+gives, which runs the candidate's tests in their sandboxed image (`own_tests_run`). Only the
+measures the task lists are graded, and the candidate's tests run only when one of them needs
+them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from grader.engineering import (
+    GitUnavailable,
+    analyse,
+    lint_tree,
+    read_git_history,
+    read_tree,
+)
+from grader.engineering.code_quality import measure_code_quality
+from grader.engineering.grading import SUITE_ID, grade_engineering, planned_tests
+from grader.engineering.own_tests import OwnTests
+from grader.own_tests_run import OwnTestsRun
+from grader.result import Outcome, TestOutcome
+from grader.task import EngineeringSpec, Task
+
+__all__ = ["SUITE_ID", "EngineeringPlan", "EngineeringRun", "load_engineering_plan"]
+
+DYNAMIC_MEASURES = frozenset({"own_tests", "coverage"})
+
+
+@dataclass(frozen=True)
+class EngineeringPlan:
+    spec: EngineeringSpec
+    planned: tuple[TestOutcome, ...]
+
+    @property
+    def runs_own_tests(self) -> bool:
+        return any(m.measure in DYNAMIC_MEASURES for m in self.spec.measures)
+
+
+@dataclass(frozen=True)
+class EngineeringRun:
+    outcomes: tuple[TestOutcome, ...]
+    report: str  # the full engineering report, JSON
+    tests_log: str  # what the candidate's tests printed ("" when they were not run)
+    summary: str
+
+
+def load_engineering_plan(task: Task) -> EngineeringPlan | None:
+    spec = task.spec.engineering
+    return None if spec is None else EngineeringPlan(spec, planned_tests(spec))
+
+
+def run_engineering(
+    plan: EngineeringPlan,
+    source: Path,
+    history: Path | None,
+    run_tests: Callable[[], OwnTestsRun],
+    skip: tuple[str, ...] = (),
+) -> EngineeringRun:
+    """`skip`: files the grader itself wrote into the tree (a generated Dockerfile)."""
+    read = read_tree(source)
+    tree = replace(read, files=tuple(f for f in read.files if f.path not in skip))
+    git = (
+        read_git_history(history)
+        if history is not None
+        else GitUnavailable("the submission is not a git repository")
+    )
+    lint = lint_tree(source, measure_code_quality(tree).python_lines)
+    report = analyse(tree, git, lint)
+    own = run_tests() if plan.runs_own_tests else None
+    outcomes = grade_engineering(plan.spec, report, own.result if own else None)
+    data = report.to_json()
+    if own is not None:
+        data["own_tests"] = _own_tests_json(own)
+    earned = sum(t.weight * t.earned for t in outcomes)
+    total = sum(t.weight for t in outcomes)
+    passed = sum(1 for t in outcomes if t.outcome is Outcome.PASSED)
+    summary = (
+        f"{passed}/{len(outcomes)} measures at full marks, "
+        f"{100 * earned / total:.0f} % of the weight earned"
+    )
+    if own is not None and isinstance(own.result, OwnTests):
+        summary += f"; own tests {own.result.passed}/{own.result.total} in {own.duration_s:.1f} s"
+    return EngineeringRun(
+        outcomes, json.dumps(data, indent=2), own.log if own is not None else "", summary
+    )
+
+
+def _own_tests_json(own: OwnTestsRun) -> dict[str, object]:
+    result = own.result
+    base: dict[str, object] = {"duration_s": round(own.duration_s, 3)}
+    if isinstance(result, OwnTests):
+        return {
+            **base,
+            "ran": True,
+            "passed": result.passed,
+            "failed": result.failed,
+            "errors": result.errors,
+            "skipped": result.skipped,
+            "failures": list(result.failures),
+            "coverage_percent": result.coverage,
+            "least_covered": [str(f) for f in result.least_covered],
+        }
+    return {**base, "ran": False, "reason": result.reason}
