@@ -87,7 +87,8 @@ def _coverage(report: dict[str, Any] | None) -> tuple[float | None, tuple[FileCo
     if not isinstance(statements, int) or not isinstance(covered, int) or statements <= 0:
         return None, ()
     files = []
-    for path, data in (report.get("files") or {}).items():
+    listed = report.get("files")
+    for path, data in (listed if isinstance(listed, dict) else {}).items():
         summary = data.get("summary") if isinstance(data, dict) else None
         if not isinstance(summary, dict):
             continue

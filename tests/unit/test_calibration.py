@@ -38,6 +38,10 @@ weight = 40
 [[rubric.categories.criteria]]
 id = "validation.required"
 title = "Required"
+
+[[rubric.categories.criteria]]
+id = "validation.types"
+title = "Types"
 """
 
 TABLE = """
@@ -65,7 +69,7 @@ def graded(name: str, failing: set[str], status: Status = Status.GRADED) -> Resu
             visibility="public",
             message="expected 422, got 201" if criterion in failing else "",
         )
-        for criterion in ("crud.create", "validation.required")
+        for criterion in ("crud.create", "validation.required", "validation.types")
     )
     return Result(
         grader_version="0",
@@ -148,3 +152,39 @@ def test_folders_and_entries_must_match() -> None:
         "solutions/extra has no entry in calibration.toml",
         "calibration.toml names 'no-validation', but there is no solutions/no-validation",
     ]
+
+
+CRITERIA_TABLE = """
+[[variant]]
+name = "no-required"
+loses = ["validation"]
+criteria = ["validation.required"]
+"""
+
+
+def test_named_criteria_must_be_the_only_ones_lost_in_their_category() -> None:
+    table = parse_calibration(CRITERIA_TABLE, "calibration.toml", spec())
+
+    exact = judge(table, {"no-required": graded("x", {"validation.required"})})
+    wider = judge(table, {"no-required": graded("x", {"validation.required", "validation.types"})})
+    other = judge(table, {"no-required": graded("x", {"validation.types"})})
+
+    assert exact[0].ok
+    assert wider[0].problems == (
+        "lost 20 points in validation.types, which it should not: "
+        "-20.00: public/test.py::test_validation.types failed: expected 422, got 201",
+    )
+    assert other[0].problems == (
+        "should lose points in validation.required, but kept all",
+        "lost 20 points in validation.types, which it should not: "
+        "-20.00: public/test.py::test_validation.types failed: expected 422, got 201",
+    )
+
+
+def test_a_named_criterion_outside_the_lost_categories_is_refused() -> None:
+    table = CRITERIA_TABLE.replace(
+        'criteria = ["validation.required"]', 'criteria = ["crud.create"]'
+    )
+
+    with pytest.raises(TaskError, match=r"criterion 'crud\.create' is not in a category it loses"):
+        parse_calibration(table, "calibration.toml", spec())

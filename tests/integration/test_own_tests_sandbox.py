@@ -1,0 +1,154 @@
+"""The candidate's own tests run inside their image, confined: no network, a time limit, and
+reports that cannot make the grader read a file of this host.
+
+Each case builds a tiny project (a module and its tests) into an image FROM the base image and
+runs `own_tests_run.run_own_tests` on it, as the engineering stage does.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.engine import LABEL_RUN, labels_for
+from grader.engineering.own_tests import OwnTests, OwnTestsNotRun
+from grader.own_tests_run import OwnTestsRun, run_own_tests
+from grader.task import RuntimeSpec
+
+pytestmark = pytest.mark.docker
+
+RUN_ID = f"own-tests-{uuid.uuid4().hex[:8]}"
+MODULE = (
+    "def add(a, b):\n    return a + b\n\n\n"
+    "def unused(x):\n    if x:\n        return 1\n    return 2\n"
+)
+
+
+def run(client: Any, tmp_path: Path, tests: dict[str, str], timeout_s: float = 120) -> OwnTestsRun:
+    project = tmp_path / "project"
+    (project / "tests").mkdir(parents=True)
+    (project / "calc.py").write_text(MODULE)
+    (project / "Dockerfile").write_text("FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\n")
+    for name, text in tests.items():
+        (project / name).write_text(text)
+    labels = labels_for(RUN_ID, tmp_path.name)
+    image, _ = client.images.build(path=str(project), labels=labels, rm=True)
+    work = tmp_path / "work"
+    work.mkdir()
+    try:
+        return run_own_tests(
+            client, image.id, RuntimeSpec(), project, work, f"grader-{RUN_ID}", labels, timeout_s
+        )
+    finally:
+        client.images.remove(image.id, force=True)
+
+
+def test_tests_run_under_coverage_of_the_candidates_code_only(
+    docker_client: Any, tmp_path: Path
+) -> None:
+    tests = {
+        "tests/test_calc.py": (
+            "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n\n\n"
+            "def test_wrong():\n    assert add(1, 1) == 3\n"
+        ),
+    }
+
+    ran = run(docker_client, tmp_path, tests)
+
+    assert isinstance(ran.result, OwnTests), ran.result
+    assert (ran.result.passed, ran.result.failed, ran.result.errors) == (1, 1, 0)
+    assert ran.result.failures == ("tests/test_calc.py::test_wrong",)
+    # calc.py has 6 statements, 3 run; the tests themselves are not measured
+    assert ran.result.coverage == 50.0
+    assert [f.path for f in ran.result.least_covered] == ["calc.py"]
+    assert "1 failed, 1 passed" in ran.log
+    assert not docker_client.containers.list(all=True, filters={"label": f"{LABEL_RUN}={RUN_ID}"})
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, int, list[str]]]:
+    shown = subprocess.run(
+        ["ip", "-j", "-4", "addr", "show", "docker0"], capture_output=True, text=True, check=True
+    )
+    address = json.loads(shown.stdout)[0]["addr_info"][0]["local"]
+    server = socket.socket()
+    server.bind((address, 0))
+    server.listen(4)
+    server.settimeout(0.2)
+    contacts: list[str] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, peer = server.accept()
+            except OSError:
+                continue
+            contacts.append(str(peer))
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield address, server.getsockname()[1], contacts
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_the_tests_have_no_network(
+    docker_client: Any, tmp_path: Path, listener: tuple[str, int, list[str]]
+) -> None:
+    address, port, contacts = listener
+    tests = {
+        "tests/test_out.py": (
+            "import socket\n\n\ndef test_reach_the_host():\n"
+            f"    socket.create_connection(({address!r}, {port}), timeout=3).close()\n"
+        ),
+    }
+
+    ran = run(docker_client, tmp_path, tests)
+
+    assert isinstance(ran.result, OwnTests), ran.result
+    assert (ran.result.passed, ran.result.failed) == (0, 1)
+    assert "Network is unreachable" in ran.log or "OSError" in ran.log
+    assert contacts == []
+
+
+def test_tests_that_do_not_finish_are_stopped_at_the_limit(
+    docker_client: Any, tmp_path: Path
+) -> None:
+    tests = {"tests/test_slow.py": "import time\n\n\ndef test_forever():\n    time.sleep(600)\n"}
+
+    ran = run(docker_client, tmp_path, tests, timeout_s=15)
+
+    assert ran.result == OwnTestsNotRun("the tests did not finish in 15 s and were stopped")
+    assert ran.duration_s < 60
+    assert not docker_client.containers.list(all=True, filters={"label": f"{LABEL_RUN}={RUN_ID}"})
+
+
+def test_a_report_swapped_for_a_link_is_not_followed_on_this_host(
+    docker_client: Any, tmp_path: Path
+) -> None:
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps({"passed": 999, "failed": 0, "errors": 0, "skipped": 0}))
+    conftest = (
+        "import os\n\nimport pytest\n\n\n@pytest.hookimpl(trylast=True)\n"
+        "def pytest_sessionfinish(session, exitstatus):\n"
+        "    os.remove('/grader/out/counts.json')\n"
+        f"    os.symlink({str(forged)!r}, '/grader/out/counts.json')\n"
+    )
+    tests = {"conftest.py": conftest, "tests/test_ok.py": "def test_ok():\n    assert True\n"}
+
+    ran = run(docker_client, tmp_path, tests)
+
+    assert isinstance(ran.result, OwnTestsNotRun)
+    assert "wrote no report" in ran.result.reason
+    assert not ran.result.harness
