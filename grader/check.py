@@ -8,13 +8,15 @@ running their folder exactly as `grader grade` would. The task comes from `--tas
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from grader.batch import grade_batch
+from grader.engineering_stage import SUITE_ID as ENGINEERING
+from grader.engineering_stage import load_engineering_plan
 from grader.errors import TaskError
 from grader.events import Listener, ignore
 from grader.fuzz_stage import load_fuzz_plan
@@ -77,12 +79,19 @@ def public_plan(task: Task, hidden_checks: int | None) -> CheckPlan:
         fuzz = load_fuzz_plan(task)
         if fuzz is not None and fuzz.spec.visibility == "hidden":
             hidden_checks += len(fuzz.planned)
+        measured = load_engineering_plan(task)
+        if measured is not None and measured.spec.visibility == "hidden":
+            hidden_checks += len(measured.planned)
+    engineering = task.spec.engineering
+    if engineering is not None and engineering.visibility == "public":
+        public += (ENGINEERING,)  # built and run from the folder; not with --url
     return CheckPlan(plan_grading(task, public), hidden_checks)
 
 
 def check_url(checked: CheckPlan, url: str) -> Result:
-    """Run the public suites against a server that is already running at `url`."""
-    plan, runtime = checked.plan, checked.plan.task.spec.runtime
+    """Run the public suites against a server that is already running at `url`: the
+    engineering stage needs the submission's folder, so it is left out."""
+    plan, runtime = replace(checked.plan, engineering=None), checked.plan.task.spec.runtime
     base_url = url.rstrip("/")
     submission = SubmissionInfo(id="local", source=base_url)
     started_at = now()

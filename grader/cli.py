@@ -266,6 +266,8 @@ def tasks_show(task_ref: str, tasks_dir: Path | None) -> None:
     plan = plan_grading(task)
     table = Table(title="rubric")
     planned = {**plan.planned, **({"fuzz": plan.fuzz.planned} if plan.fuzz else {})}
+    if plan.engineering:
+        planned["engineering"] = plan.engineering.planned
     for column in ("criterion", "title", "points", *planned):
         table.add_column(column)
     for category in spec.rubric.categories:

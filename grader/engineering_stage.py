@@ -23,7 +23,7 @@ from grader.engineering import (
 )
 from grader.engineering.code_quality import measure_code_quality
 from grader.engineering.grading import SUITE_ID, grade_engineering, planned_tests
-from grader.engineering.own_tests import OwnTests
+from grader.engineering.own_tests import OwnTests, OwnTestsNotRun
 from grader.own_tests_run import OwnTestsRun
 from grader.result import Outcome, TestOutcome
 from grader.task import EngineeringSpec, Task
@@ -49,6 +49,7 @@ class EngineeringRun:
     report: str  # the full engineering report, JSON
     tests_log: str  # what the candidate's tests printed ("" when they were not run)
     summary: str
+    fault: str | None = None  # the grader could not run the candidate's tests at all
 
 
 def load_engineering_plan(task: Task) -> EngineeringPlan | None:
@@ -87,8 +88,11 @@ def run_engineering(
     )
     if own is not None and isinstance(own.result, OwnTests):
         summary += f"; own tests {own.result.passed}/{own.result.total} in {own.duration_s:.1f} s"
+    fault = None
+    if own is not None and isinstance(own.result, OwnTestsNotRun) and own.result.harness:
+        fault = f"the candidate's tests could not be run: {own.result.reason}"
     return EngineeringRun(
-        outcomes, json.dumps(data, indent=2), own.log if own is not None else "", summary
+        outcomes, json.dumps(data, indent=2), own.log if own is not None else "", summary, fault
     )
 
 

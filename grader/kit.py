@@ -39,7 +39,12 @@ def export_kit(task: Task, out: Path) -> Path:
     task_folder.mkdir(parents=True)
     tests_folder.mkdir(parents=True)
     fuzz = task.spec.fuzz if task.spec.fuzz and task.spec.fuzz.visibility == "public" else None
-    public_spec = task.spec.model_copy(update={"suites": public, "fuzz": fuzz})
+    engineering = task.spec.engineering
+    if engineering is not None and engineering.visibility != "public":
+        engineering = None
+    public_spec = task.spec.model_copy(
+        update={"suites": public, "fuzz": fuzz, "engineering": engineering}
+    )
     data = public_spec.model_dump(mode="json", exclude_none=True, by_alias=True)
     if fuzz is not None:  # a public fuzz stage runs in the self-check too
         for name in (fuzz.spec, fuzz.cases):

@@ -397,6 +397,10 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             if measured.tests_log:
                 grading.keep_log("own-tests", measured.tests_log)
             stage.detail = measured.summary
+            if measured.fault:
+                stage.failed(measured.fault)
+        if measured.fault:
+            return grading.finish(Status.HARNESS_ERROR, measured.fault, tuple(outcomes))
 
     grading.keep_log("app", full_log(app.container))
     state = container_state(app.container)

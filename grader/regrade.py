@@ -43,7 +43,9 @@ def regrade(
             missing.append(submission["id"])
     if not before:
         raise GraderError(f"{run_dir} has no result to regrade")
-    known = {suite.id for suite in task.spec.suites} | ({"fuzz"} if task.spec.fuzz else set())
+    known = {suite.id for suite in task.spec.suites}
+    known |= {"fuzz"} if task.spec.fuzz else set()
+    known |= {"engineering"} if task.spec.engineering else set()
     suites = tuple(suite for suite in record["suites"] if suite in known)
     sources = [_graded_source(run_dir, source, result) for source, result in before]
     outcome = grade_batch(

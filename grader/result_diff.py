@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grader.result import Result
+from grader.result import Outcome, Result, TestOutcome
 
 ABSENT = "absent"
 
@@ -31,12 +31,19 @@ class ScoreChange:
 
 
 def compare_results(before: Result, after: Result) -> ScoreChange:
-    """Every test whose outcome differs, was added or was removed, in a stable order."""
-    old = {test.id: test.outcome.value for test in before.tests}
-    new = {test.id: test.outcome.value for test in after.tests}
+    """Every test whose outcome (or, for a measured test, credit) differs, was added or was
+    removed, in a stable order."""
+    old = {test.id: _state(test) for test in before.tests}
+    new = {test.id: _state(test) for test in after.tests}
     moves = tuple(
         TestMove(test_id, old.get(test_id, ABSENT), new.get(test_id, ABSENT))
         for test_id in sorted(old.keys() | new.keys())
         if old.get(test_id) != new.get(test_id)
     )
     return ScoreChange(after.submission.id, before, after, moves)
+
+
+def _state(test: TestOutcome) -> str:
+    if test.credit is not None and test.outcome is Outcome.FAILED:
+        return f"{test.outcome.value} ({100 * test.credit:.0f} % earned)"
+    return test.outcome.value

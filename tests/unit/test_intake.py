@@ -564,6 +564,16 @@ def test_git_url_without_ref_takes_the_default_branch(tmp_path, repo):
     assert not (tree.path / ".git").exists()
 
 
+def test_a_cloned_repository_can_be_kept_whole_for_its_history(tmp_path, repo):
+    keep = tmp_path / "kept"
+
+    tree = take_in(f"file://{repo}", tmp_path / "out", IntakeLimits(), keep_clone=keep)
+
+    assert isinstance(tree, SourceTree)
+    assert not (tree.path / ".git").exists()
+    assert git("log", "--format=%s", cwd=keep).splitlines() == ["three", "one"]
+
+
 def test_git_url_with_a_commit_checks_it_out(tmp_path, repo):
     commit = git("rev-parse", "v1", cwd=repo)
 
