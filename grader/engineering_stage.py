@@ -21,9 +21,11 @@ from grader.engineering import (
     read_git_history,
     read_tree,
 )
-from grader.engineering.code_quality import measure_code_quality
+from grader.engineering.code_quality import python_code_lines
 from grader.engineering.grading import SUITE_ID, grade_engineering, planned_tests
 from grader.engineering.own_tests import OwnTests, OwnTestsNotRun
+from grader.engineering.typecheck import typecheck_tree
+from grader.engineering.typecheck_summary import TypeCheckSummary
 from grader.own_tests_run import OwnTestsRun
 from grader.result import Outcome, TestOutcome
 from grader.task import EngineeringSpec, Task
@@ -41,6 +43,10 @@ class EngineeringPlan:
     @property
     def runs_own_tests(self) -> bool:
         return any(m.measure in DYNAMIC_MEASURES for m in self.spec.measures)
+
+    @property
+    def runs_mypy(self) -> bool:
+        return any(m.measure == "mypy" for m in self.spec.measures)
 
 
 @dataclass(frozen=True)
@@ -72,11 +78,24 @@ def run_engineering(
         if history is not None
         else GitUnavailable("the submission is not a git repository")
     )
-    lint = lint_tree(source, measure_code_quality(tree).python_lines)
-    report = analyse(tree, git, lint)
+    lines = python_code_lines(tree)
+    report = analyse(tree, git, lint_tree(source, lines))
+    typecheck = typecheck_tree(source, tree, lines) if plan.runs_mypy else None
     own = run_tests() if plan.runs_own_tests else None
-    outcomes = grade_engineering(plan.spec, report, own.result if own else None)
+    outcomes = grade_engineering(plan.spec, report, own.result if own else None, typecheck)
     data = report.to_json()
+    if typecheck is not None:
+        data["mypy"] = (
+            {
+                "ran": True,
+                "errors": typecheck.errors,
+                "per_kloc": typecheck.per_kloc,
+                "top_codes": [{"code": c, "count": n} for c, n in typecheck.top_codes],
+                "examples": [str(hit) for hit in typecheck.examples],
+            }
+            if isinstance(typecheck, TypeCheckSummary)
+            else {"ran": False, "reason": typecheck.reason}
+        )
     if own is not None:
         data["own_tests"] = _own_tests_json(own)
     earned = sum(t.weight * t.earned for t in outcomes)

@@ -31,6 +31,7 @@ SCALED: dict[str, Scaled] = {
     "lint": Scaled("ruff findings per 1000 lines of code", "", 5, 50),
     "complexity": Scaled("cyclomatic complexity of the most complex function", "", 10, 25),
     "type_hints": Scaled("share of functions with full type hints", "%", 80, 0),
+    "mypy": Scaled("mypy errors per 1000 lines (its default checks)", "", 0, 20),
     "pinned_dependencies": Scaled("share of declared dependencies pinned", "%", 100, 0),
     "secrets": Scaled("hard-coded secrets", "", 0, 1),
     "risky_code": Scaled(

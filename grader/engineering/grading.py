@@ -21,6 +21,7 @@ from grader.engineering.findings import Finding, Severity
 from grader.engineering.lint_summary import LintNotRun
 from grader.engineering.own_tests import OwnTests, OwnTestsNotRun
 from grader.engineering.report import EngineeringReport
+from grader.engineering.typecheck_summary import TypeCheckNotRun, TypeCheckSummary
 from grader.result import Outcome, TestOutcome
 from grader.task import EngineeringMeasureSpec, EngineeringSpec
 
@@ -65,14 +66,18 @@ def planned_tests(spec: EngineeringSpec) -> tuple[TestOutcome, ...]:
 
 
 def grade_engineering(
-    spec: EngineeringSpec, report: EngineeringReport, own: OwnTests | OwnTestsNotRun | None
+    spec: EngineeringSpec,
+    report: EngineeringReport,
+    own: OwnTests | OwnTestsNotRun | None,
+    typecheck: TypeCheckSummary | TypeCheckNotRun | None = None,
 ) -> tuple[TestOutcome, ...]:
     """The graded tests, in the order the task lists its measures. `own` is None when the
-    task grades neither own_tests nor coverage, so the tests were not run."""
+    task grades neither own_tests nor coverage, so the tests were not run; `typecheck` is
+    None when it does not grade mypy."""
     planned = {test.id: test for test in planned_tests(spec)}
     graded = []
     for measure in spec.measures:
-        reading = read_measure(measure.measure, report, own)
+        reading = read_measure(measure.measure, report, own, typecheck)
         graded.append(_graded(planned[test_id(measure.measure)], measure, reading))
     return tuple(graded)
 
@@ -136,10 +141,15 @@ def _bound(at: float, other: float, unit: str) -> str:
 
 
 def read_measure(
-    measure: str, report: EngineeringReport, own: OwnTests | OwnTestsNotRun | None
+    measure: str,
+    report: EngineeringReport,
+    own: OwnTests | OwnTestsNotRun | None,
+    typecheck: TypeCheckSummary | TypeCheckNotRun | None = None,
 ) -> Reading | NotTaken:
     if measure in ("own_tests", "coverage"):
         return _own_tests(measure, own)
+    if measure == "mypy":
+        return _mypy(typecheck)
     if measure == "lint":
         return _lint(report)
     if measure == "complexity":
@@ -162,7 +172,7 @@ def read_measure(
         history = report.history
         if not history.is_repository or history.unavailable_reason:
             return NotTaken(f"no git history: {history.unavailable_reason or 'none'}")
-        return Reading(history.commits, f"{history.commits} commits")
+        return Reading(history.commits, _count(history.commits, "commit"))
     if measure == "structure":
         return _structure(report)
     if measure == "delivery":
@@ -202,9 +212,23 @@ def _lint(report: EngineeringReport) -> Reading | NotTaken:
     rules = ", ".join(f"{code} x{count}" for code, count in lint.top_rules[:5])
     return Reading(
         lint.per_kloc,
-        f"{lint.total} ruff findings in {lint.python_lines} lines, {lint.per_kloc:g} per 1000"
-        + (f" ({rules})" if rules else ""),
+        f"{_count(lint.total, 'ruff finding')} in {lint.python_lines} lines, "
+        f"{lint.per_kloc:g} per 1000" + (f" ({rules})" if rules else ""),
         tuple(str(hit) for hit in lint.examples),
+    )
+
+
+def _mypy(typecheck: TypeCheckSummary | TypeCheckNotRun | None) -> Reading | NotTaken:
+    if typecheck is None:
+        return NotTaken("mypy was not run")
+    if isinstance(typecheck, TypeCheckNotRun):
+        return NotTaken(typecheck.reason)
+    codes = ", ".join(f"{code} x{count}" for code, count in typecheck.top_codes[:5])
+    return Reading(
+        typecheck.per_kloc,
+        f"{_count(typecheck.errors, 'mypy error')} in {typecheck.python_lines} lines, "
+        f"{typecheck.per_kloc:g} per 1000" + (f" ({codes})" if codes else ""),
+        tuple(str(hit) for hit in typecheck.examples),
     )
 
 
@@ -244,8 +268,8 @@ def _findings(measure: str, report: EngineeringReport) -> Reading:
         and f.severity is Severity.PROBLEM
         and (f.rule in RISKY_RULES) == risky
     ]
-    kind = "risky calls" if risky else "hard-coded secrets"
-    return Reading(len(found), f"{len(found)} {kind}", tuple(_finding_line(f) for f in found))
+    kind = "risky call" if risky else "hard-coded secret"
+    return Reading(len(found), _count(len(found), kind), tuple(_finding_line(f) for f in found))
 
 
 def _finding_line(finding: Finding) -> str:
@@ -313,6 +337,10 @@ def _delivery(report: EngineeringReport) -> Reading:
         ),
     ]
     return Reading(None, "delivery", checklist=tuple(checklist))
+
+
+def _count(number: float, noun: str) -> str:
+    return f"{number:g} {noun}{'' if number == 1 else 's'}"
 
 
 def _where(evidence: tuple[object, ...]) -> str:

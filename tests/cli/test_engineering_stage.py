@@ -98,3 +98,23 @@ def test_the_tests_are_not_run_when_no_measure_needs_them(tmp_path: Path) -> Non
 
     assert [t.outcome for t in ran.outcomes] == [Outcome.PASSED]
     assert ran.tests_log == ""
+
+
+def test_mypy_reads_no_configuration_of_the_submission(tmp_path: Path) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    canary = tmp_path / "plugin-ran"
+    (folder / "mypy.ini").write_text(f"[mypy]\nplugins = {folder / 'evil.py'}\n")
+    (folder / "evil.py").write_text(
+        f"open({str(canary)!r}, 'w').close()\n\n\ndef plugin(version):\n    raise SystemExit(3)\n"
+    )
+    (folder / "app.py").write_text("def f(x: int) -> str:\n    return x\n")
+    spec = EngineeringSpec.model_validate({"measures": [{"measure": "mypy", "criterion": "c"}]})
+
+    ran = run_engineering(EngineeringPlan(spec, planned_tests(spec)), folder, None, green)
+
+    (outcome,) = ran.outcomes
+    assert not canary.exists()
+    assert outcome.message.startswith("1 mypy error in ")
+    assert "app.py:2 return-value" in outcome.message
+    assert json.loads(ran.report)["mypy"]["errors"] == 1

@@ -12,6 +12,11 @@ from grader.engineering.inputs import GitUnavailable
 from grader.engineering.lint_summary import LintNotRun, parse_ruff_json
 from grader.engineering.own_tests import OwnTests, OwnTestsNotRun, parse_own_tests
 from grader.engineering.report import analyse
+from grader.engineering.typecheck_summary import (
+    TypeCheckNotRun,
+    TypeCheckSummary,
+    parse_mypy_output,
+)
 from grader.errors import TaskError
 from grader.result import Outcome
 from grader.task import EngineeringSpec, parse_task_spec
@@ -282,3 +287,36 @@ def test_a_malformed_coverage_report_means_no_coverage_not_a_crash() -> None:
     assert isinstance(own, OwnTests)
     assert own.coverage == 100.0
     assert parse_own_tests(counts, "[]") == OwnTests(1, 0, 0, 0, (), None, ())
+
+
+MYPY_OUTPUT = """\
+app/books.py:12: error: Incompatible return value type (got "int", expected "str")  [return-value]
+app/__init__.py:3:5: error: Name "x" is not defined  [name-defined]
+app/books.py:30: note: See https://mypy.readthedocs.io
+app/books.py:40: error: Missing positional argument "b"  [call-arg]
+"""
+
+
+def test_mypy_errors_are_counted_per_thousand_lines_with_their_places() -> None:
+    summary = parse_mypy_output(MYPY_OUTPUT, 1, python_lines=300)
+
+    assert isinstance(summary, TypeCheckSummary)
+    assert (summary.errors, summary.per_kloc) == (3, 10.0)
+    assert summary.top_codes == (("call-arg", 1), ("name-defined", 1), ("return-value", 1))
+    assert str(summary.examples[0]) == 'app/__init__.py:3 name-defined Name "x" is not defined'
+    assert parse_mypy_output("", 0, 300) == TypeCheckSummary(300, 0, 0.0, ())
+    assert isinstance(parse_mypy_output("mypy: error: bad flag", 2, 300), TypeCheckNotRun)
+
+
+def test_the_mypy_measure_scores_errors_against_its_thresholds() -> None:
+    engineering = spec({"measure": "mypy", "criterion": "c", "full_at": 0, "zero_at": 20})
+    report = analyse(source_tree(CLEAN), CLEAN_HISTORY, parse_ruff_json("[]", 30))
+
+    (checked,) = grade_engineering(
+        engineering, report, None, parse_mypy_output(MYPY_OUTPUT, 1, 300)
+    )
+    (missing,) = grade_engineering(engineering, report, None, None)
+
+    assert checked.credit == 0.5
+    assert checked.message.splitlines()[0].startswith("3 mypy errors in 300 lines, 10 per 1000")
+    assert missing.outcome is Outcome.NOT_RUN
