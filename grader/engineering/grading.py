@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from grader.engineering.catalogue import CHECKLISTS, RISKY_RULES, SCALED
 from grader.engineering.findings import Finding, Severity
-from grader.engineering.lint_summary import LintNotRun
+from grader.engineering.lint_summary import LintHit, LintNotRun
 from grader.engineering.own_tests import OwnTests, OwnTestsNotRun
 from grader.engineering.report import EngineeringReport
 from grader.engineering.typecheck_summary import TypeCheckNotRun, TypeCheckSummary
@@ -209,12 +209,8 @@ def _lint(report: EngineeringReport) -> Reading | NotTaken:
     lint = report.lint
     if isinstance(lint, LintNotRun):
         return NotTaken(f"ruff did not run: {lint.reason}")
-    rules = ", ".join(f"{code} x{count}" for code, count in lint.top_rules[:5])
-    return Reading(
-        lint.per_kloc,
-        f"{_count(lint.total, 'ruff finding')} in {lint.python_lines} lines, "
-        f"{lint.per_kloc:g} per 1000" + (f" ({rules})" if rules else ""),
-        tuple(str(hit) for hit in lint.examples),
+    return _rate(
+        "ruff finding", lint.total, lint.python_lines, lint.per_kloc, lint.top_rules, lint.examples
     )
 
 
@@ -223,12 +219,25 @@ def _mypy(typecheck: TypeCheckSummary | TypeCheckNotRun | None) -> Reading | Not
         return NotTaken("mypy was not run")
     if isinstance(typecheck, TypeCheckNotRun):
         return NotTaken(typecheck.reason)
-    codes = ", ".join(f"{code} x{count}" for code, count in typecheck.top_codes[:5])
+    t = typecheck
+    return _rate("mypy error", t.errors, t.python_lines, t.per_kloc, t.top_codes, t.examples)
+
+
+def _rate(
+    noun: str,
+    total: int,
+    lines: int,
+    per_kloc: float,
+    top: tuple[tuple[str, int], ...],
+    examples: tuple[LintHit, ...],
+) -> Reading:
+    """A count of findings per 1000 lines of code, with the commonest codes and first places."""
+    codes = ", ".join(f"{code} x{count}" for code, count in top[:5])
     return Reading(
-        typecheck.per_kloc,
-        f"{_count(typecheck.errors, 'mypy error')} in {typecheck.python_lines} lines, "
-        f"{typecheck.per_kloc:g} per 1000" + (f" ({codes})" if codes else ""),
-        tuple(str(hit) for hit in typecheck.examples),
+        per_kloc,
+        f"{_count(total, noun)} in {lines} lines, {per_kloc:g} per 1000"
+        + (f" ({codes})" if codes else ""),
+        tuple(str(hit) for hit in examples),
     )
 
 
