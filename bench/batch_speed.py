@@ -1,18 +1,24 @@
 """Benchmark: grading a batch three ways, on warm caches, and the harness's own overhead.
 
-    python bench/batch_speed.py [--copies 12] [--jobs 4] [--task notes-api]
+    python bench/batch_speed.py [--copies 12] [--jobs 2] [--task library-api]
 
 Makes N copies of the task's reference solution (each with a small difference, so each is a
-distinct submission with its own Dockerfile), warms the build cache once, then grades them:
+distinct submission), warms the build cache once, then grades them:
 
-1. naively, as a team would script it: `docker build`, `docker run -p`, a fixed sleep,
-   `pytest` on the reference tests, `docker rm` and `docker rmi`, one after the other;
+1. naively, as a team would script it: `docker build`, `docker run -p` (with the task's
+   environment, and a tmpfs for its data folder), a fixed sleep, `pytest` on the reference
+   tests, `docker rm` and `docker rmi --no-prune` (keeping its build cache, as the grader
+   does), one after the other;
 2. `grader grade --jobs 1`;
 3. `grader grade --jobs N`.
 
-It prints the wall time of each way, per submission and in total, the ratios to the naive
-way, and the grader's own overhead: its wall time minus what went to docker build, container
-start, waiting for the app to be ready, and the tests' own time (the app answering).
+The grader runs the same reference suites as the naive way (not the fuzz and engineering
+stages, which the naive way has no counterpart for). It prints the wall time of each way, per
+submission and in total, the ratios to the naive way, and the grader's own overhead: its wall
+time minus what went to docker build, container start, waiting for the app to be ready, and
+the tests' own time (the app answering). Then it times the build of one submission whose
+dependencies no earlier build had (first build: pip downloads and installs them) and of the
+same submission again in a later run (every layer from the build cache).
 Everything it starts binds to 127.0.0.1 or lives on Docker networks the grader creates.
 """
 
@@ -28,7 +34,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
+
+from grader.task import Task
+from grader.task_files import TaskLocation, load_task
 
 REPO = Path(__file__).resolve().parent.parent
 NAIVE_SLEEP_S = 3.0
@@ -64,30 +74,41 @@ def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProc
     return subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd)
 
 
-def grade_naively(task: str, copies: list[Path]) -> float:
-    tests = REPO / "reference_tests" / task
+def grade_naively(task: Task, copies: list[Path]) -> float:
+    runtime = task.spec.runtime
+    suites = [str(task.suite_dir(suite)) for suite in task.spec.suites]
+    options = [f"--env={key}={value}" for key, value in runtime.env.items()]
+    if runtime.data_dir:
+        options.append(f"--tmpfs={runtime.data_dir}:mode=1777")
     started = time.monotonic()
     for index, copy in enumerate(copies):
         tag = f"bench-naive-{index}"
         port = free_port()
         run(["docker", "build", "-q", "-t", tag, str(copy)])
-        run(["docker", "run", "-d", "--name", tag, "-p", f"127.0.0.1:{port}:8000", tag])
+        run(["docker", "run", "-d", "--name", tag, "-p", f"127.0.0.1:{port}:{runtime.port}",
+             *options, tag])  # fmt: skip
         time.sleep(NAIVE_SLEEP_S)
-        run([sys.executable, "-m", "pytest", str(tests), "-q", "-p", "no:cacheprovider",
-             "--base-url", f"http://127.0.0.1:{port}"], cwd=tests)  # fmt: skip
+        run([sys.executable, "-m", "pytest", *suites, "-q", "-p", "no:cacheprovider",
+             "--base-url", f"http://127.0.0.1:{port}"], cwd=task.tests_root)  # fmt: skip
         run(["docker", "rm", "-f", tag])
-        run(["docker", "rmi", "-f", tag])
+        run(["docker", "rmi", "--no-prune", tag])
     return time.monotonic() - started
 
 
 def grade_with_grader(
-    task: str, copies: list[Path], jobs: int, out: Path, build_jobs: int | None = None
+    task: Task,
+    copies: list[Path],
+    jobs: int,
+    out: Path,
+    build_jobs: int | None = None,
+    run_id: str = "",
 ) -> tuple[float, Path]:
-    run_id = f"bench-jobs-{jobs}"
+    run_id = run_id or f"bench-jobs-{jobs}"
     limit = ["--build-jobs", str(build_jobs)] if build_jobs else []
+    suites = [f"--suite={suite.id}" for suite in task.spec.suites]
     started = time.monotonic()
-    done = run([sys.executable, "-m", "grader", "grade", *map(str, copies), "--task", task,
-                "--jobs", str(jobs), *limit, "--out", str(out), "--run-id", run_id],
+    done = run([sys.executable, "-m", "grader", "grade", *map(str, copies), "--task", task.id,
+                *suites, "--jobs", str(jobs), *limit, "--out", str(out), "--run-id", run_id],
                cwd=REPO)  # fmt: skip
     wall = time.monotonic() - started
     if done.returncode != 0:
@@ -108,28 +129,47 @@ def time_in_the_app(run_dir: Path) -> tuple[float, int]:
     return seconds, graded
 
 
+def build_seconds(run_dir: Path) -> float:
+    (path,) = run_dir.glob("*/result.json")
+    stages = json.loads(path.read_text())["stages"]
+    return float(next(stage["duration_s"] for stage in stages if stage["name"] == "build"))
+
+
+def time_first_and_later_build(task: Task, folder: Path) -> tuple[float, float]:
+    """One submission with dependencies no build had before, graded in two runs."""
+    (copy,) = make_copies(task.id, 1, folder / "fresh")
+    requirements = copy / "requirements.txt"
+    with requirements.open("a") as extra:  # new content: its dependency layers are new too
+        extra.write(f"# bench {uuid.uuid4().hex}\n")
+    _, first = grade_with_grader(task, [copy], 1, folder / "results", run_id="bench-first")
+    _, later = grade_with_grader(task, [copy], 1, folder / "results", run_id="bench-later")
+    return build_seconds(first), build_seconds(later)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=12)
-    parser.add_argument("--jobs", type=int, default=4)
+    parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--build-jobs", type=int, default=None, help="for the --jobs N run")
-    parser.add_argument("--task", default="notes-api")
+    parser.add_argument("--task", default="library-api")
     options = parser.parse_args()
+    task = load_task(options.task, TaskLocation.find(REPO / "tasks"))
 
     with tempfile.TemporaryDirectory(prefix="grader-bench-") as scratch:
         folder = Path(scratch)
         copies = make_copies(options.task, options.copies, folder / "subs")
         # warm the caches every way shares: the dependency layers and the reference tests
         run(["docker", "build", "-q", "-t", "bench-warm", str(copies[0])])
-        run(["docker", "rmi", "-f", "bench-warm"])
+        run(["docker", "rmi", "--no-prune", "bench-warm"])
 
-        naive = grade_naively(options.task, copies)
-        one, one_dir = grade_with_grader(options.task, copies, 1, folder / "results")
+        naive = grade_naively(task, copies)
+        one, one_dir = grade_with_grader(task, copies, 1, folder / "results")
         many, many_dir = grade_with_grader(
-            options.task, copies, options.jobs, folder / "results", options.build_jobs
+            task, copies, options.jobs, folder / "results", options.build_jobs
         )
         in_app, graded = time_in_the_app(one_dir)
         _, graded_many = time_in_the_app(many_dir)
+        first_build, later_build = time_first_and_later_build(task, folder)
 
     count = len(copies)
     print(f"machine: {platform.machine()}, {_cores()} cores, Python {platform.python_version()}")
@@ -146,6 +186,9 @@ def main() -> None:
     print()
     print(f"grader --jobs 1 overhead (wall minus build, start, readiness and the tests' own "
           f"time): {overhead:.1f} s of {one:.1f} s = {100 * overhead / one:.1f} %")  # fmt: skip
+    print()
+    print(f"build of one submission: first (new dependencies) {first_build:.1f} s, "
+          f"later (same submission, next run) {later_build:.1f} s")  # fmt: skip
 
 
 def _cores() -> int:

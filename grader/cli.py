@@ -29,7 +29,7 @@ from grader.calibrate import Calibration, calibrate, load_calibration
 from grader.check import check_folder, check_url, find_check_task, public_plan
 from grader.console import ProgressView, print_summary, result_in_brief
 from grader.doctor import run_checks
-from grader.engine import connect, remove_labelled
+from grader.engine import connect, prune_build_cache, remove_labelled
 from grader.errors import GraderError, TaskError
 from grader.feedback import feedback_lines, feedback_markdown
 from grader.fuzz_cases import dump_cases
@@ -361,14 +361,28 @@ def calibration_table(done: Calibration) -> Table:
 
 @cli.command()
 @click.option("--run", "run_id", default=None, help="Only what this run made.")
-def clean(run_id: str | None) -> None:
-    """Remove every container, network, volume and image the harness labelled."""
-    removed = remove_labelled(connect(), run_id)
+@click.option(
+    "--build-cache",
+    is_flag=True,
+    help="Also remove the build cache: the engine's dangling image layers (all of them, not "
+    "only those of graded submissions).",
+)
+def clean(run_id: str | None, build_cache: bool) -> None:
+    """Remove every container, network, volume and image the harness labelled.
+
+    The unlabelled layers graded submissions were built from stay, as the build cache that
+    makes later builds of the same dependencies fast; --build-cache removes them too.
+    """
+    client = connect()
+    removed = remove_labelled(client, run_id)
     click.echo(
         f"removed {len(removed.containers)} container(s), {len(removed.networks)} network(s), "
         f"{len(removed.volumes)} volume(s), {len(removed.images)} image(s), "
         f"{removed.firewall_rules} firewall rule(s)"
     )
+    if build_cache:
+        layers, freed = prune_build_cache(client)
+        click.echo(f"removed the build cache: {layers} layer(s), {freed / 1e6:.0f} MB")
     for error in removed.errors:
         click.echo(f"could not remove {error}", err=True)
     if removed.errors:

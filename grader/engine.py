@@ -100,8 +100,14 @@ def remove_labelled(client: Any, run_id: str | None = None) -> Removed:
 
 
 def _remove_images(client: Any, filters: dict[str, list[str]], errors: list[str]) -> list[str]:
-    """Remove labelled images in passes: the engine lists them in no order, a parent layer
-    cannot go before its children, and removing a child prunes its untagged parents."""
+    """Remove labelled images in passes: the engine lists them in no order, and a parent layer
+    cannot go before its children.
+
+    Only the layers the filter names go: a build's last LABEL steps, which carry the run's
+    label. The layers beneath them, the submission's own instructions, its dependencies and
+    the first LABEL step (`io.grader.managed`, the same for every build), are kept as the
+    build cache, so a later build of the same dependencies, or of the same submission, reuses
+    them; `grader clean` removes that LABEL layer, and `prune_build_cache` the rest."""
     removed: list[str] = []
     refused: dict[str, str] = {}
     for _ in range(IMAGE_PASSES):
@@ -109,9 +115,9 @@ def _remove_images(client: Any, filters: dict[str, list[str]], errors: list[str]
         progress = False
         for image in left:
             try:
-                client.images.remove(image.id, force=True)
+                client.images.remove(image.id, force=True, noprune=True)
             except docker.errors.NotFound:
-                continue  # pruned with a child removed just before
+                continue  # removed meanwhile
             except docker.errors.APIError as error:
                 refused[image.short_id] = str(error.explanation or error)
                 continue
@@ -125,6 +131,13 @@ def _remove_images(client: Any, filters: dict[str, list[str]], errors: list[str]
         f"{short_id}: {why}" for short_id, why in refused.items() if short_id in still_there
     )
     return removed
+
+
+def prune_build_cache(client: Any) -> tuple[int, int]:
+    """Remove the engine's dangling images (the build cache graded submissions left), and how
+    many went and how many bytes that freed. Dangling images of other builds go too."""
+    pruned = client.images.prune(filters={"dangling": True})
+    return len(pruned.get("ImagesDeleted") or []), int(pruned.get("SpaceReclaimed") or 0)
 
 
 def _attempt(removed: Removed, name: str, action: Any) -> bool:

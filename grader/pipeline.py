@@ -5,8 +5,8 @@ Each stage takes the previous one's output, is bounded in time, and is recorded 
 duration. A submission that fails a stage gets a complete result with a status and a score of
 0; a fault of the grader itself (an engine error, a bug) gets `harness_error` and no score.
 Whatever happens, the container, its network and the work folder are removed. The image is
-left for `grade_batch` to remove once no build of the run is going on: removing an image prunes
-its untagged parent layers, which a concurrent build of the same dependencies may be using.
+left for `grade_batch` to remove at the end of the run, which keeps the layers beneath its
+labels as the build cache (`engine.remove_labelled`).
 If the run is cancelled (Ctrl-C) the result is not written: a half-graded submission would
 carry a wrong score, and a resumed run grades it again.
 """

@@ -2,7 +2,8 @@
 
 The engine cannot be made to list a parent before its child on demand, so this stand-in
 images API behaves as the engine does: a parent with a child refuses removal, and removing
-a child prunes its untagged parent.
+a child prunes its untagged parent unless told not to. The harness tells it not to: the
+unlabelled layers stay as the build cache.
 """
 
 from __future__ import annotations
@@ -34,14 +35,14 @@ class Images:
     def list(self, all: bool, filters: object) -> list[Image]:
         return [self.present[i] for i in self.listing if i in self.present]
 
-    def remove(self, image_id: str, force: bool) -> None:
+    def remove(self, image_id: str, force: bool, noprune: bool = False) -> None:
         if image_id not in self.present:
             raise docker.errors.NotFound("gone")
         if any(image.parent == image_id for image in self.present.values()):
             raise docker.errors.APIError("conflict: image has dependent child images")
         parent = self.present.pop(image_id).parent
         self.removals.append(image_id)
-        if parent in self.present:
+        if parent in self.present and not noprune:
             del self.present[parent]  # pruned with its only child
 
 
@@ -60,7 +61,22 @@ def test_every_order_removes_all_without_an_error(listing: list[str]) -> None:
     removed = _remove_images(Client(images), {"label": ["x"]}, errors)
     assert images.present == {}
     assert errors == []
-    assert removed == ["child"]
+    assert removed == ["child", "parent"]
+
+
+def test_the_unlabelled_layers_beneath_stay_as_the_build_cache() -> None:
+    images = Images(
+        present={
+            "pip-install": Image("pip-install"),
+            "label": Image("label", parent="pip-install"),
+        },
+        listing=["label"],  # only the LABEL layers carry the harness's labels
+    )
+    errors: list[str] = []
+    removed = _remove_images(Client(images), {"label": ["x"]}, errors)
+    assert removed == ["label"]
+    assert list(images.present) == ["pip-install"]
+    assert errors == []
 
 
 def test_an_image_that_really_stays_is_reported() -> None:
