@@ -9,10 +9,21 @@ from importlib import metadata
 from grader.engine import connect
 from grader.errors import GraderError
 from grader.host_firewall import firewall_available
+from grader.own_tests_run import ensure_kit
 from grader.task_files import TaskLocation, list_task_ids, load_task
 from grader.version import VERSION
 
-PACKAGES = ("docker", "httpx", "pytest", "click", "pydantic", "rich")
+PACKAGES = (
+    "docker",
+    "httpx",
+    "pytest",
+    "click",
+    "pydantic",
+    "rich",
+    "schemathesis",
+    "ruff",
+    "mypy",
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,15 @@ def run_checks(location: TaskLocation) -> list[Check]:
         except GraderError as error:
             checks.append(Check(f"task {task_id}", False, error.message.splitlines()[0]))
     checks.append(Check("tasks", bool(task_ids), f"{len(task_ids)} in {location.tasks_dir}"))
+
+    kit = ensure_kit()  # installs it once, if missing: the engineering stage needs it
+    checks.append(
+        Check(
+            "own-tests kit",
+            not isinstance(kit, str),
+            kit if isinstance(kit, str) else f"pytest and coverage.py at {kit}",
+        )
+    )
 
     problem = firewall_available()
     checks.append(
