@@ -47,6 +47,7 @@ def test_doctor_is_happy(docker_client: Any) -> None:
     )
     assert done.returncode == 0, done.stdout
     assert "ok  docker engine" in done.stdout
+    assert "ok  own-tests kit: pytest and coverage.py at " in done.stdout
 
 
 def test_a_submission_that_cannot_be_graded_exits_3(docker_client: Any, tmp_path: Path) -> None:
