@@ -40,6 +40,14 @@ class VariantVerdict:
     name: str
     expected_losses: tuple[str, ...]
     problems: tuple[str, ...]
+    expected_criteria: tuple[str, ...] = ()
+
+    def describe_losses(self) -> str:
+        """The categories it must lose in, and the only criteria that may lose, if named."""
+        text = ", ".join(self.expected_losses) or "nothing"
+        return text + (
+            f" (only {', '.join(self.expected_criteria)})" if self.expected_criteria else ""
+        )
 
     @property
     def ok(self) -> bool:
@@ -115,7 +123,9 @@ def judge(spec: CalibrationSpec, results: Mapping[str, Result]) -> list[VariantV
                         f"which it should not: {reasons[0] if reasons else ''}"
                     )
                 problems += _criterion_problems(variant, category)
-        verdicts.append(VariantVerdict(variant.name, variant.loses, tuple(problems)))
+        verdicts.append(
+            VariantVerdict(variant.name, variant.loses, tuple(problems), variant.criteria)
+        )
     return verdicts
 
 

@@ -352,7 +352,7 @@ def calibration_table(done: Calibration) -> Table:
         total = f"{result.score.percent:.1f} %" if result and result.score else "-"
         table.add_row(
             verdict.name,
-            ", ".join(verdict.expected_losses) or "nothing",
+            verdict.describe_losses(),
             total,
             "ok" if verdict.ok else "; ".join(verdict.problems),
         )
