@@ -3,10 +3,12 @@
 The IO edge of the engineering stage's dynamic half. The image built for grading is started a
 second time, as hardened as the app (`run.hardened_settings`) and with no network at all, with
 the submission mounted read-only, a kit of pytest and coverage.py (pure-Python wheels,
-installed once into a cache folder of this host by pip, never executed here) and a folder for
-the two reports. The container is killed at the task's time limit and always removed. The
-reports come out of a container the candidate's code ran in: they are opened without
-following links, only when they are regular files, and read with a size cap.
+installed once into a cache folder of this host by pip, never executed here; coverage.py's
+compiled tracer for CPython 3.11 on this machine is added when pip has it, and an image with
+another Python falls back to the pure one) and a folder for the two reports. The container
+is killed at the task's time limit and always removed. The reports come out of a container
+the candidate's code ran in: they are opened without following links, only when they are
+regular files, and read with a size cap.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import platform
 import shutil
 import stat
 import subprocess
@@ -47,6 +50,8 @@ KIT_REQUIREMENTS = (
     "coverage==7.17.3",
 )
 KIT_FILES = ("grader_counts.py", "run_own_tests.py")
+COVERAGE = next(r for r in KIT_REQUIREMENTS if r.startswith("coverage=="))
+TRACER_PLATFORM = f"manylinux2014_{platform.machine()}"
 PIP_TIMEOUT_S = 300.0
 _kit_lock = threading.Lock()
 
@@ -62,7 +67,7 @@ def kit_folder() -> Path:
     """Where the kit is kept: $GRADER_CACHE_DIR, else ~/.cache/grader; named by its content."""
     cache = os.environ.get("GRADER_CACHE_DIR") or str(Path.home() / ".cache" / "grader")
     digest = hashlib.sha256()
-    for requirement in KIT_REQUIREMENTS:
+    for requirement in (*KIT_REQUIREMENTS, TRACER_PLATFORM):
         digest.update(requirement.encode() + b"\0")
     for name in KIT_FILES:
         digest.update(_kit_file(name).encode() + b"\0")
@@ -78,21 +83,16 @@ def ensure_kit(folder: Path | None = None) -> Path | str:
         folder.parent.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".kit-", dir=folder.parent))
         try:
-            command = [
-                sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                "--no-compile", "--no-deps", "--only-binary=:all:", "--platform=any",
-                "--implementation=py", "--abi=none", "--python-version=3.11",
-                f"--target={scratch}", *KIT_REQUIREMENTS,
-            ]  # fmt: skip
-            try:
-                done = subprocess.run(
-                    command, capture_output=True, text=True, timeout=PIP_TIMEOUT_S
-                )
-            except subprocess.TimeoutExpired:
-                return f"pip did not install pytest and coverage in {PIP_TIMEOUT_S:g} s"
-            if done.returncode != 0:
-                last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-                return f"pip could not install pytest and coverage: {last[:200]}"
+            problem = _pip_install(
+                scratch, ("--platform=any", "--implementation=py", "--abi=none"), KIT_REQUIREMENTS
+            )
+            if problem:
+                return problem
+            with tempfile.TemporaryDirectory(dir=folder.parent) as compiled:
+                tracer = (f"--platform={TRACER_PLATFORM}", "--implementation=cp", "--abi=cp311")
+                if not _pip_install(Path(compiled), tracer, (COVERAGE,)):  # else: pure Python
+                    shutil.rmtree(scratch / "coverage")
+                    shutil.copytree(Path(compiled) / "coverage", scratch / "coverage")
             for name in KIT_FILES:
                 (scratch / name).write_text(_kit_file(name), encoding="utf-8")
             for path in (scratch, *scratch.rglob("*")):
@@ -103,6 +103,24 @@ def ensure_kit(folder: Path | None = None) -> Path | str:
             return folder
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _pip_install(target: Path, wheels: tuple[str, ...], requirements: tuple[str, ...]) -> str:
+    """Install wheels (never a source distribution: nothing of theirs runs) into `target`;
+    "" when it worked, else why not."""
+    command = [
+        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "--no-compile", "--no-deps", "--only-binary=:all:", *wheels, "--python-version=3.11",
+        f"--target={target}", *requirements,
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return f"pip did not install pytest and coverage in {PIP_TIMEOUT_S:g} s"
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        return f"pip could not install pytest and coverage: {last[:200]}"
+    return ""
 
 
 def _kit_file(name: str) -> str:

@@ -70,6 +70,7 @@ def test_tests_run_under_coverage_of_the_candidates_code_only(
     assert ran.result.coverage == 50.0
     assert [f.path for f in ran.result.least_covered] == ["calc.py"]
     assert "1 failed, 1 passed" in ran.log
+    assert "no-ctracer" not in ran.log, "coverage.py's compiled tracer serves Python 3.11"
     assert not docker_client.containers.list(all=True, filters={"label": f"{LABEL_RUN}={RUN_ID}"})
 
 
