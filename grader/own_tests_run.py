@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import docker.errors
+import requests
 from docker.types import Mount
 
 from grader.engineering.own_tests import (
@@ -177,10 +178,12 @@ def run_own_tests(
         container.start()
         try:
             container.wait(timeout=timeout_s)
-        except Exception:  # the engine's client gives up on its read: the time is up
-            timed_out = True
-            with contextlib.suppress(docker.errors.APIError):
-                container.kill()
+        except requests.exceptions.RequestException:  # the client gave up waiting
+            container.reload()
+            timed_out = container.status == "running"  # else it ended as the wait gave up
+            if timed_out:
+                with contextlib.suppress(docker.errors.APIError):
+                    container.kill()
         log = full_log(container)
     except docker.errors.APIError as error:
         reason = f"the test container could not start: {error.explanation or error}"
