@@ -171,7 +171,7 @@ def run_own_tests(
             name=f"{name}-own-tests",
             labels=labels,
             network_mode="none",
-            entrypoint=["python"],
+            entrypoint=["python3"],
             command=["/grader/kit/run_own_tests.py"],
             **settings,
         )
@@ -185,9 +185,10 @@ def run_own_tests(
                 with contextlib.suppress(docker.errors.APIError):
                     container.kill()
         log = full_log(container)
-    except docker.errors.APIError as error:
+    except docker.errors.APIError as error:  # the engine's doing: an image without python3
+        # still starts (its init process reports the failed exec, and no report is written)
         reason = f"the test container could not start: {error.explanation or error}"
-        return OwnTestsRun(OwnTestsNotRun(reason), "", time.monotonic() - started)
+        return OwnTestsRun(OwnTestsNotRun(reason, harness=True), "", time.monotonic() - started)
     finally:
         if container is not None:
             with contextlib.suppress(docker.errors.APIError):

@@ -32,11 +32,20 @@ MODULE = (
 )
 
 
-def run(client: Any, tmp_path: Path, tests: dict[str, str], timeout_s: float = 120) -> OwnTestsRun:
+DOCKERFILE = "FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\n"
+
+
+def run(
+    client: Any,
+    tmp_path: Path,
+    tests: dict[str, str],
+    timeout_s: float = 120,
+    dockerfile: str = DOCKERFILE,
+) -> OwnTestsRun:
     project = tmp_path / "project"
     (project / "tests").mkdir(parents=True)
     (project / "calc.py").write_text(MODULE)
-    (project / "Dockerfile").write_text("FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\n")
+    (project / "Dockerfile").write_text(dockerfile)
     for name, text in tests.items():
         (project / name).write_text(text)
     labels = labels_for(RUN_ID, tmp_path.name)
@@ -153,3 +162,17 @@ def test_a_report_swapped_for_a_link_is_not_followed_on_this_host(
     assert isinstance(ran.result, OwnTestsNotRun)
     assert "wrote no report" in ran.result.reason
     assert not ran.result.harness
+
+
+def test_an_image_without_python_fails_its_tests_with_the_reason(
+    docker_client: Any, tmp_path: Path
+) -> None:
+    no_python = DOCKERFILE + "RUN rm -f /usr/bin/python3* /usr/local/bin/python3*\n"
+    tests = {"tests/test_ok.py": "def test_ok():\n    assert True\n"}
+
+    ran = run(docker_client, tmp_path, tests, dockerfile=no_python)
+
+    assert isinstance(ran.result, OwnTestsNotRun)
+    assert not ran.result.harness, "the candidate's image is to blame, not the grader"
+    assert "wrote no report" in ran.result.reason
+    assert "exec python3 failed: No such file or directory" in ran.result.reason
