@@ -105,7 +105,9 @@ def test_clean_removes_what_a_killed_run_left(docker_client: Any, tmp_path: Path
         [sys.executable, "-m", "grader", "clean", "--run", "killed"], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "removed 1 container(s), 1 network(s), 1 volume(s), 1 image(s), 1 firewall rule(s)" in (
+    # two images: the run's LABEL layers (the final one, tagged, and the one beneath it with
+    # the run's label); the layers under them stay as the build cache
+    assert "removed 1 container(s), 1 network(s), 1 volume(s), 2 image(s), 1 firewall rule(s)" in (
         done.stdout
     )
     assert labelled_leftovers(docker_client, "killed") == NOTHING
