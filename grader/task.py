@@ -187,8 +187,9 @@ class EngineeringMeasureSpec(_Strict):
         if self.measure in SCALED:
             if self.require:
                 raise ValueError(f"{self.measure} is scaled: set full_at and zero_at, not require")
-            if self.full_at is not None and self.full_at == self.thresholds()[1]:
-                raise ValueError("full_at and zero_at must differ")
+            full, zero = self.thresholds()
+            if full == zero:
+                raise ValueError(f"full_at and zero_at must differ (both are {full:g})")
         else:
             if self.full_at is not None or self.zero_at is not None:
                 raise ValueError(f"{self.measure} is a checklist: set require, not thresholds")

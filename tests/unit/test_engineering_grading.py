@@ -243,6 +243,7 @@ title = "All"
         ('measure = "secrets"\ncriterion = "eng.other"', "'eng.other' is not in the rubric"),
         ('measure = "coverage"\ncriterion = "eng.all"\nrequire = ["ci"]', "is scaled"),
         ('measure = "coverage"\ncriterion = "eng.all"\nfull_at = 0', "must differ"),
+        ('measure = "coverage"\ncriterion = "eng.all"\nzero_at = 80', "must differ"),
         ('measure = "delivery"\ncriterion = "eng.all"', "delivery.require needs items"),
         ('measure = "delivery"\ncriterion = "eng.all"\nrequire = ["tests"]', "unknown: tests"),
         ('measure = "structure"\ncriterion = "eng.all"\nfull_at = 1', "is a checklist"),
