@@ -110,8 +110,8 @@ def _graded(
         )
         lines = found
     body = "\n".join([head, *lines[:EVIDENCE_LINES]])
-    outcome = Outcome.PASSED if credit >= 1 else Outcome.FAILED
-    return _with(planned, outcome, round(credit, 4), body)
+    credit = round(credit, 4)  # as stored: it alone decides whether the test passed
+    return _with(planned, Outcome.PASSED if credit >= 1 else Outcome.FAILED, credit, body)
 
 
 def _with(
