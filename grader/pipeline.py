@@ -117,13 +117,18 @@ def public_suite_ids(task: Task) -> tuple[str, ...]:
     )
 
 
+def selectable_suite_ids(task: Task) -> tuple[str, ...]:
+    """The suites, then the stages (`fuzz`, `engineering`) the task has, as a run names them."""
+    stages = ((FUZZ,) if task.spec.fuzz else ()) + ((ENGINEERING,) if task.spec.engineering else ())
+    return tuple(suite.id for suite in task.spec.suites) + stages
+
+
 def plan_grading(task: Task, suite_ids: tuple[str, ...] = ()) -> GradingPlan:
     """Select suites (all when none are named; `fuzz` and `engineering` name those stages) and
     collect their tests once for the run."""
     known = {suite.id: suite for suite in task.spec.suites}
-    stages = [FUZZ] if task.spec.fuzz else []
-    stages += [ENGINEERING] if task.spec.engineering else []
-    selectable = [*known, *stages]
+    selectable = selectable_suite_ids(task)
+    stages = selectable[len(known) :]
     unknown = [s for s in suite_ids if s not in selectable]
     if unknown:
         raise TaskError(

@@ -16,7 +16,7 @@ from typing import Any
 from grader.batch import grade_batch, new_run_id, read_run_record
 from grader.errors import GraderError
 from grader.events import Listener, ignore
-from grader.pipeline import plan_grading
+from grader.pipeline import plan_grading, selectable_suite_ids
 from grader.result import Result, result_from_dict
 from grader.result_diff import ScoreChange, compare_results
 from grader.task import Task
@@ -43,9 +43,7 @@ def regrade(
             missing.append(submission["id"])
     if not before:
         raise GraderError(f"{run_dir} has no result to regrade")
-    known = {suite.id for suite in task.spec.suites}
-    known |= {"fuzz"} if task.spec.fuzz else set()
-    known |= {"engineering"} if task.spec.engineering else set()
+    known = set(selectable_suite_ids(task))
     suites = tuple(suite for suite in record["suites"] if suite in known)
     sources = [_graded_source(run_dir, source, result) for source, result in before]
     outcome = grade_batch(
