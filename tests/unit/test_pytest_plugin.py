@@ -179,6 +179,39 @@ def test_all_passing_run_reports_exit_status_zero(suite, app_url):
     assert tests["test_health"]["outcome"] == "passed"
 
 
+def test_clients_share_one_tls_context_per_session(suite, app_url):
+    # Loading the CA bundle costs tens of milliseconds of CPU: once per run, not per client.
+    suite.makeconftest(
+        """
+        import ssl
+
+        loads = []
+        original = ssl.SSLContext.load_verify_locations
+
+        def counting(self, *args, **kwargs):
+            loads.append(1)
+            return original(self, *args, **kwargs)
+
+        ssl.SSLContext.load_verify_locations = counting
+        """
+    )
+    suite.makepyfile(
+        test_clients="""
+        import conftest
+        import pytest
+
+        @pytest.mark.parametrize("round", range(3))
+        def test_two_clients(make_client, round):
+            for _ in range(2):
+                assert make_client().get("/health").status_code == 200
+
+        def test_the_bundle_was_loaded_once():
+            assert len(conftest.loads) == 1
+        """
+    )
+    suite.runpytest_subprocess(f"--base-url={app_url}").assert_outcomes(passed=4)
+
+
 def test_base_url_can_come_from_the_environment(suite, app_url, monkeypatch):
     monkeypatch.setenv("GRADER_BASE_URL", app_url + "/")
     suite.makepyfile(
