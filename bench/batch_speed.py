@@ -6,14 +6,16 @@ Makes N copies of the task's reference solution (each with a small difference, s
 distinct submission), warms the build cache once, then grades them:
 
 1. naively, as a team would script it: `docker build`, `docker run -p` (with the task's
-   environment, and a tmpfs for its data folder), a fixed sleep, `pytest` on the reference
-   tests, `docker rm` and `docker rmi --no-prune` (keeping its build cache, as the grader
-   does), one after the other;
+   environment, and a folder of its own for the data folder), a fixed sleep, `pytest` on the
+   reference tests (naming the container, so that the persistence tests restart it as under
+   the grader instead of being skipped), `docker rm` and `docker rmi --no-prune` (keeping its
+   build cache, as the grader does), one after the other;
 2. `grader grade --jobs 1`;
 3. `grader grade --jobs N`.
 
 The grader runs the same reference suites as the naive way (not the fuzz and engineering
-stages, which the naive way has no counterpart for). It prints the wall time of each way, per
+stages, which the naive way has no counterpart for), and both ways' passed tests are printed,
+so that the comparison is of the same work. It prints the wall time of each way, per
 submission and in total, the ratios to the naive way, and the grader's own overhead: its wall
 time minus what went to docker build, container start, waiting for the app to be ready, and
 the tests' own time (the app answering). Then it times the build of one submission whose
@@ -28,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import subprocess
@@ -74,25 +77,39 @@ def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProc
     return subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd)
 
 
-def grade_naively(task: Task, copies: list[Path]) -> float:
+def grade_naively(task: Task, copies: list[Path], folder: Path) -> tuple[float, int]:
+    """Wall seconds, and the tests passed over all copies."""
     runtime = task.spec.runtime
     suites = [str(task.suite_dir(suite)) for suite in task.spec.suites]
     options = [f"--env={key}={value}" for key, value in runtime.env.items()]
-    if runtime.data_dir:
-        options.append(f"--tmpfs={runtime.data_dir}:mode=1777")
+    passed = 0
     started = time.monotonic()
     for index, copy in enumerate(copies):
         tag = f"bench-naive-{index}"
         port = free_port()
+        data = [f"--volume={_data_folder(folder / tag)}:{runtime.data_dir}"]
         run(["docker", "build", "-q", "-t", tag, str(copy)])
         run(["docker", "run", "-d", "--name", tag, "-p", f"127.0.0.1:{port}:{runtime.port}",
-             *options, tag])  # fmt: skip
+             *options, *(data if runtime.data_dir else []), tag])  # fmt: skip
         time.sleep(NAIVE_SLEEP_S)
-        run([sys.executable, "-m", "pytest", *suites, "-q", "-p", "no:cacheprovider",
-             "--base-url", f"http://127.0.0.1:{port}"], cwd=task.tests_root)  # fmt: skip
+        tests = run([sys.executable, "-m", "pytest", *suites, "-q", "-p", "no:cacheprovider",
+                     "--base-url", f"http://127.0.0.1:{port}", "--grader-container", tag],
+                    cwd=task.tests_root)  # fmt: skip
+        passed += _passed(tests.stdout)
         run(["docker", "rm", "-f", tag])
         run(["docker", "rmi", "--no-prune", tag])
-    return time.monotonic() - started
+    return time.monotonic() - started, passed
+
+
+def _data_folder(path: Path) -> Path:
+    path.mkdir(parents=True)
+    path.chmod(0o777)  # the image's user, whoever it is, writes there
+    return path
+
+
+def _passed(pytest_output: str) -> int:
+    found = re.search(r"(\d+) passed", pytest_output)
+    return int(found.group(1)) if found else 0
 
 
 def grade_with_grader(
@@ -116,9 +133,9 @@ def grade_with_grader(
     return wall, out / run_id
 
 
-def time_in_the_app(run_dir: Path) -> tuple[float, int]:
-    """Seconds in build, start, readiness and the tests' own time; and how many graded."""
-    seconds, graded = 0.0, 0
+def time_in_the_app(run_dir: Path) -> tuple[float, int, int]:
+    """Seconds in build, start, readiness and the tests' own time; how many graded; passed."""
+    seconds, graded, passed = 0.0, 0, 0
     for path in run_dir.glob("*/result.json"):
         result = json.loads(path.read_text())
         graded += result["status"] == "graded"
@@ -126,7 +143,8 @@ def time_in_the_app(run_dir: Path) -> tuple[float, int]:
             if stage["name"] in ("build", "run", "probe"):
                 seconds += stage["duration_s"]
         seconds += sum(test["duration_s"] for test in result["tests"])
-    return seconds, graded
+        passed += sum(test["outcome"] == "passed" for test in result["tests"])
+    return seconds, graded, passed
 
 
 def build_seconds(run_dir: Path) -> float:
@@ -162,13 +180,13 @@ def main() -> None:
         run(["docker", "build", "-q", "-t", "bench-warm", str(copies[0])])
         run(["docker", "rmi", "--no-prune", "bench-warm"])
 
-        naive = grade_naively(task, copies)
+        naive, naive_passed = grade_naively(task, copies, folder / "naive-data")
         one, one_dir = grade_with_grader(task, copies, 1, folder / "results")
         many, many_dir = grade_with_grader(
             task, copies, options.jobs, folder / "results", options.build_jobs
         )
-        in_app, graded = time_in_the_app(one_dir)
-        _, graded_many = time_in_the_app(many_dir)
+        in_app, graded, one_passed = time_in_the_app(one_dir)
+        _, graded_many, many_passed = time_in_the_app(many_dir)
         first_build, later_build = time_first_and_later_build(task, folder)
 
     count = len(copies)
@@ -176,6 +194,10 @@ def main() -> None:
     print(f"batch: {count} copies of {options.task}'s reference solution, warm build cache")
     print(
         f"graded: {graded}/{count} with --jobs 1, {graded_many}/{count} with --jobs {options.jobs}"
+    )
+    print(
+        f"tests passed, over all copies: naive {naive_passed}, --jobs 1 {one_passed}, "
+        f"--jobs {options.jobs} {many_passed}"
     )
     print()
     print(f"{'way':<28}{'total s':>10}{'per sub s':>12}{'vs naive':>10}")
