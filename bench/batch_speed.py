@@ -87,10 +87,12 @@ def grade_naively(task: Task, copies: list[Path], folder: Path) -> tuple[float, 
     for index, copy in enumerate(copies):
         tag = f"bench-naive-{index}"
         port = free_port()
-        data = [f"--volume={_data_folder(folder / tag)}:{runtime.data_dir}"]
+        data = []
+        if runtime.data_dir:
+            data.append(f"--volume={_data_folder(folder / tag)}:{runtime.data_dir}")
         run(["docker", "build", "-q", "-t", tag, str(copy)])
         run(["docker", "run", "-d", "--name", tag, "-p", f"127.0.0.1:{port}:{runtime.port}",
-             *options, *(data if runtime.data_dir else []), tag])  # fmt: skip
+             *options, *data, tag])  # fmt: skip
         time.sleep(NAIVE_SLEEP_S)
         tests = run([sys.executable, "-m", "pytest", *suites, "-q", "-p", "no:cacheprovider",
                      "--base-url", f"http://127.0.0.1:{port}", "--grader-container", tag],
