@@ -8,6 +8,7 @@ view's when one was asked for, since a step summary may be read by more people).
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import click
@@ -59,12 +60,15 @@ def render_reports(console: Console, run_dir: Path, candidate: bool) -> RunRepor
     """
     candidate = candidate or run_file(run_dir, "index.html", Audience.CANDIDATE).is_file()
     audiences = [Audience.GRADER, Audience.CANDIDATE] if candidate else [Audience.GRADER]
+    started = time.monotonic()
     reports = write_run_reports(run_dir, audiences)
+    written_s = time.monotonic() - started
     for problem in reports.problems:
         console.print(f"report problem: {problem}", markup=False, highlight=False, soft_wrap=True)
     for audience, index in reports.index.items():
         label = "report" if audience is Audience.GRADER else "candidate view"
         console.print(f"{label}: {index}", markup=False, highlight=False, soft_wrap=True)
+    console.print(f"time in reports: {written_s:.1f} s", highlight=False)
     _append_step_summary(reports, Audience.CANDIDATE if candidate else Audience.GRADER)
     return reports
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,7 @@ def test_report_renders_a_run_folder(tmp_path: Path) -> None:
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"report: {run_dir / 'index.html'}" in done.stdout
+    assert re.search(r"^time in reports: \d+\.\d s$", done.stdout, re.MULTILINE), done.stdout
     assert (run_dir / "alice" / "report.html").is_file()
     assert not (run_dir / "alice" / "candidate").exists()
     assert not (run_dir / "index.candidate.html").exists()
