@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import REPO, SOLUTIONS
+from tests.conftest import REPO, SOLUTIONS, free_port
 
 HIDDEN = REPO / "reference_tests" / "notes-api" / "hidden"
 TASK = REPO / "tasks" / "notes-api"
@@ -23,12 +22,6 @@ PUBLIC_FILES = [TASK / "BRIEF.md", TASK / "openapi.yaml", TASK / "task.toml"] + 
     if HIDDEN not in path.parents
 ]  # fmt: skip
 PUBLIC_TEXT = "".join(path.read_text() for path in PUBLIC_FILES)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def serve(solution: str, tmp_path: Path) -> Iterator[str]:

@@ -8,7 +8,6 @@ restarts that container and reads its data back through the same published port.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import uuid
@@ -20,7 +19,7 @@ from grader.engine import labels_for, remove_labelled
 from grader.probe import Ready, probe_until_ready
 from grader.run import container_state
 from grader.task_files import TaskLocation, load_task
-from tests.conftest import REPO, SOLUTIONS
+from tests.conftest import REPO, SOLUTIONS, free_port
 
 RESTART_TEST = """
 import pytest
@@ -34,12 +33,6 @@ def test_a_note_survives_a_restart(client, unique, restart_app):
     again = client.get(f"/notes/{created.json()['id']}")
     assert again.status_code == 200, f"gone after a restart: {again.status_code}"
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def run_restart_test(folder: Path, port: int, container: str) -> subprocess.CompletedProcess[str]:
