@@ -13,9 +13,6 @@ from pathlib import PurePosixPath
 TEST_DIRS = frozenset({"tests", "test"})
 GENERATED_DIRS = frozenset({"migrations", "alembic"})
 
-GIT_FIELD = "\x1f"  # between sha and subject in the log format `source` asks git for
-GIT_RECORD = "\x1e"  # before each commit
-
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -74,16 +71,3 @@ def is_generated_path(path: str) -> bool:
 def is_own_code(path: str) -> bool:
     """Python the candidate wrote for the app: not a test, not a generated migration."""
     return path.endswith(".py") and not is_test_path(path) and not is_generated_path(path)
-
-
-def parse_git_log(text: str) -> tuple[GitCommit, ...]:
-    """Commits from `git log --format=%x1e%H%x1f%s --name-only` output."""
-    commits = []
-    for record in text.split(GIT_RECORD):
-        if not record.strip():
-            continue
-        head, _, rest = record.partition("\n")
-        sha, _, subject = head.partition(GIT_FIELD)
-        files = tuple(line for line in rest.splitlines() if line.strip())
-        commits.append(GitCommit(sha=sha.strip(), subject=subject.strip(), files=files))
-    return tuple(commits)

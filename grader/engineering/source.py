@@ -2,27 +2,21 @@
 
 The IO edge of the engineering measures (with `lint`). Files are read as bytes and decoded;
 nothing is imported or executed. Links are never followed, special files are skipped, and
-reading stops at a number of files and of bytes. Git is asked for its log alone, with no
-system, global or repository hooks, no pager, no signature checks and a time limit; whatever
-goes wrong becomes a `GitUnavailable` with the reason.
+reading stops at a number of files and of bytes. The git history is read without git, by
+`git_log_reader` in a child process bounded in time and memory; whatever goes wrong becomes a
+`GitUnavailable` with the reason.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
-from grader.engineering.inputs import (
-    GIT_FIELD,
-    GIT_RECORD,
-    GitHistory,
-    GitUnavailable,
-    SourceFile,
-    SourceTree,
-    parse_git_log,
-)
+from grader.engineering.inputs import GitCommit, GitHistory, GitUnavailable, SourceFile, SourceTree
 
 SKIPPED_DIRS = frozenset(
     {
@@ -41,6 +35,8 @@ SKIPPED_DIRS = frozenset(
 )
 GIT_TIMEOUT_S = 30.0
 MAX_COMMITS = 500
+READER = Path(__file__).with_name("git_log_reader.py")
+OUTPUT_LIMIT = 16 << 20
 
 
 def read_tree(
@@ -104,48 +100,38 @@ def read_git_history(
 ) -> GitHistory | GitUnavailable:
     """The last `max_commits` commits of `root/.git`: sha, subject and the files each touched.
 
-    Only a real `.git` folder is read: a `.git` file or link could point anywhere on this host.
+    Only a real `.git` folder is read, by `git_log_reader` in a child process with a time and
+    a memory limit: no git program ever sees a submitted repository, so nothing in it (its
+    configuration, hooks, attributes, alternates) can run or open anything on this host.
     """
     git_dir = root / ".git"
     if git_dir.is_symlink() or not git_dir.is_dir():
         reason = "a .git entry that is not a folder was ignored" if _exists(git_dir) else ""
         return GitUnavailable(reason=reason or "the submission is not a git repository")
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": "/nonexistent",
-        "LC_ALL": "C",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_OPTIONAL_LOCKS": "0",
-    }
-    command = [
-        "git",
-        f"--git-dir={git_dir}",
-        f"--work-tree={root}",
-        "--no-pager",
-        "-c", "core.hooksPath=/dev/null",
-        "-c", "core.fsmonitor=false",
-        "-c", "core.quotePath=false",
-        "-c", "log.showSignature=false",
-        "-c", f"safe.directory={root.resolve()}",
-        "log", f"--max-count={max_commits}", "--no-ext-diff", "--no-textconv", "--no-color",
-        f"--format={GIT_RECORD}%H{GIT_FIELD}%s", "--name-only",
-    ]  # fmt: skip
+    command = [sys.executable, "-I", str(READER), str(git_dir), str(max_commits)]
     try:
         done = subprocess.run(
-            command, capture_output=True, text=True, errors="replace", timeout=timeout_s, env=env
+            command, capture_output=True, timeout=timeout_s, env={"LC_ALL": "C.UTF-8"}
         )
     except subprocess.TimeoutExpired:
-        return GitUnavailable(f"git log did not finish in {timeout_s:g} s", is_repository=True)
-    except OSError as error:
-        return GitUnavailable(f"git could not be run: {error.strerror}", is_repository=True)
-    if done.returncode != 0:
-        if "does not have any commits" in done.stderr:
-            return GitHistory(commits=())
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        return GitUnavailable(f"git log failed: {last[:200]}", is_repository=True)
-    return GitHistory(commits=parse_git_log(done.stdout))
+        return GitUnavailable(
+            f"the git history was not read in {timeout_s:g} s", is_repository=True
+        )
+    try:
+        answer = json.loads(done.stdout[:OUTPUT_LIMIT].decode("utf-8"))
+    except ValueError:
+        last = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]
+        return GitUnavailable(
+            f"the git history could not be read: {last[:200]}", is_repository=True
+        )
+    if "error" in answer:
+        return GitUnavailable(str(answer["error"])[:300], is_repository=True)
+    return GitHistory(
+        commits=tuple(
+            GitCommit(sha=str(c["sha"]), subject=str(c["subject"]), files=tuple(c["files"]))
+            for c in answer["commits"]
+        )
+    )
 
 
 def _exists(path: Path) -> bool:

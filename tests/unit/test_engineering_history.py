@@ -1,25 +1,11 @@
-"""`grader.engineering.history` and `inputs.parse_git_log`: what the commits show."""
+"""`grader.engineering.history`: what the commits show."""
 
 from __future__ import annotations
 
 from grader.engineering.findings import Severity
 from grader.engineering.history import measure_history
-from grader.engineering.inputs import GitCommit, GitHistory, GitUnavailable, parse_git_log
+from grader.engineering.inputs import GitCommit, GitHistory, GitUnavailable
 from tests.unit.sample_projects import CLEAN_HISTORY
-
-
-def test_git_log_output_becomes_commits() -> None:
-    text = (
-        "\x1e" + "b" * 40 + "\x1fAdd tests\n\ntests/test_a.py\napp/a.py\n"
-        "\x1e" + "a" * 40 + "\x1fMerge branch 'x'\n"
-        "\x1e" + "c" * 40 + "\x1fStart: with \x1f a separator\n\nREADME.md\n"
-    )
-
-    assert parse_git_log(text) == (
-        GitCommit("b" * 40, "Add tests", ("tests/test_a.py", "app/a.py")),
-        GitCommit("a" * 40, "Merge branch 'x'", ()),
-        GitCommit("c" * 40, "Start: with \x1f a separator", ("README.md",)),
-    )
 
 
 def test_commits_touching_code_and_tests_are_counted() -> None:

@@ -191,7 +191,7 @@ def test_a_broken_repository_gives_the_reason_not_a_traceback(tmp_path: Path) ->
 
     assert isinstance(history, GitUnavailable)
     assert history.is_repository
-    assert history.reason.startswith("git log failed: ")
+    assert history.reason.startswith("the history could not be read")
 
 
 def test_a_git_log_that_outlives_its_time_limit_is_a_reason(tmp_path: Path) -> None:
@@ -199,4 +199,56 @@ def test_a_git_log_that_outlives_its_time_limit_is_a_reason(tmp_path: Path) -> N
 
     history = read_git_history(tmp_path, timeout_s=0.000001)
 
-    assert history == GitUnavailable("git log did not finish in 1e-06 s", is_repository=True)
+    assert history == GitUnavailable("the git history was not read in 1e-06 s", is_repository=True)
+
+
+def test_a_partial_clone_configuration_runs_nothing(tmp_path: Path) -> None:
+    """The attack that ran a command as root: git fetches a missing object of a partial clone
+    with `remote.origin.uploadpack`; the reader never runs git, so a missing object is only a
+    reason."""
+    marker = tmp_path.parent / f"{tmp_path.name}-upload-pack-ran"
+    git(tmp_path, "init", "-q")
+    write_files(tmp_path, {"a.py": "x = 1\n"})
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "one")
+    for blob in (tmp_path / ".git" / "objects").glob("??/*"):
+        blob.unlink()  # every object is now "promised" by the remote
+    with (tmp_path / ".git" / "config").open("a") as config:
+        config.write(
+            "[core]\n\trepositoryformatversion = 1\n[extensions]\n\tpartialclone = origin\n"
+            f'[remote "origin"]\n\turl = file://{tmp_path}\n\tpromisor = true\n'
+            f"\tuploadpack = touch {marker}; git-upload-pack\n"
+        )
+
+    history = read_git_history(tmp_path)
+
+    assert isinstance(history, GitUnavailable)
+    assert not marker.exists()
+
+
+def test_links_and_alternates_inside_git_are_not_followed(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    git(elsewhere, "init", "-q")
+    write_files(elsewhere, {"secret.py": "x = 1\n"})
+    git(elsewhere, "add", ".")
+    git(elsewhere, "commit", "-q", "-m", "Somebody else's secret subject")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    git(sub, "init", "-q")
+    alternates = sub / ".git" / "objects" / "info" / "alternates"
+    alternates.write_text(f"{elsewhere / '.git' / 'objects'}\n")
+    head = (elsewhere / ".git" / "refs" / "heads").iterdir().__next__()
+    (sub / ".git" / "refs" / "heads" / head.name).write_text(head.read_text())
+
+    borrowed = read_git_history(sub)
+
+    assert isinstance(borrowed, GitUnavailable)
+    assert "Somebody else" not in borrowed.reason
+    alternates.unlink()
+    (sub / ".git" / "description").unlink()
+    (sub / ".git" / "description").symlink_to("/etc/passwd")
+
+    linked = read_git_history(sub)
+
+    assert linked == GitUnavailable(".git/description is a link or a special file", True)
