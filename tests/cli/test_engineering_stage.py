@@ -118,3 +118,26 @@ def test_mypy_reads_no_configuration_of_the_submission(tmp_path: Path) -> None:
     assert outcome.message.startswith("1 mypy error in ")
     assert "app.py:2 return-value" in outcome.message
     assert json.loads(ran.report)["mypy"]["errors"] == 1
+
+
+def test_a_submitted_git_configuration_runs_nothing_on_this_host(tmp_path: Path) -> None:
+    """A folder that carries its own `.git` set up as a partial clone whose `uploadpack` is a
+    command: reading its history must not run it (a real `git log` does, as root)."""
+    folder = project(tmp_path)
+    commit_all(folder, "first")
+    marker = tmp_path / "ran-on-the-host"
+    for loose in (folder / ".git" / "objects").glob("??/*"):
+        loose.unlink()
+    with (folder / ".git" / "config").open("a") as config:
+        config.write(
+            "[core]\n\trepositoryformatversion = 1\n[extensions]\n\tpartialclone = origin\n"
+            f'[remote "origin"]\n\turl = file://{folder}\n\tpromisor = true\n'
+            f"\tuploadpack = touch {marker}; git-upload-pack\n"
+        )
+
+    ran = run_engineering(PLAN, folder, folder, green)
+
+    assert not marker.exists()
+    commits = {t.id: t for t in ran.outcomes}["engineering::commits"]
+    assert "history could not be read" in commits.message
+    assert ran.fault is None
