@@ -15,6 +15,13 @@ Gives tests:
 
 With `--grader-report PATH` it writes every test's outcome there as JSON (with `--collect-only`,
 the planned tests); the harness reads that file, never anything the app printed.
+
+With `--grader-stop-after-unreachable N` the session stops once N tests in a row could not
+reach the app and its health path does not answer 2xx either. A test could not reach the app
+when it ended (in setup or call) on a refused, reset or cut connection, a request deadline, or
+its own time limit; a test the app answered, even wrongly, ends the streak, and a skipped one
+leaves it as it is. The report then says why (`stopped`), and the tests not reached keep no
+outcome (`not_run` for the harness).
 """
 
 from __future__ import annotations
@@ -24,7 +31,6 @@ import json
 import os
 import signal
 import ssl
-import time
 import uuid
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict, dataclass
@@ -35,8 +41,14 @@ from typing import Any
 import httpx
 import pytest
 
+from grader.bounded_client import BoundedClient, ResponseRefused
+
+__all__ = ["BoundedClient", "ResponseRefused", "criterion_of"]
+
 REPORT_VERSION = 1
 MESSAGE_LIMIT = 2000
+HEALTH_CHECK_S = 5.0  # the health path's bound, asked once a streak of unreachable tests ends
+UNREACHABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
 @dataclass
@@ -67,6 +79,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--grader-startup-timeout", type=float, default=30.0, help="seconds to come back"
     )
+    group.addoption(
+        "--grader-stop-after-unreachable",
+        type=int,
+        default=0,
+        help="stop once this many tests in a row could not reach the app (0: never)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -75,8 +93,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     report = config.getoption("--grader-report")
     timeout = float(config.getoption("--grader-test-timeout"))
-    if report or timeout > 0:
+    stop_after = int(config.getoption("--grader-stop-after-unreachable"))
+    if report or timeout > 0 or stop_after > 0:
         reporter = _Reporter(Path(report) if report else None, timeout)
+        if stop_after > 0:
+            reporter.streak = _UnreachableStreak(stop_after, config)
         config.pluginmanager.register(reporter, "grader-reporter")
 
 
@@ -87,14 +108,77 @@ def criterion_of(item: pytest.Item) -> tuple[str, float]:
     return str(marker.args[0]), float(marker.kwargs.get("weight", 1.0))
 
 
+class _UnreachableStreak:
+    """Counts the tests in a row that could not reach the app; says when to stop."""
+
+    def __init__(self, limit: int, config: pytest.Config) -> None:
+        self.limit = limit
+        self.config = config
+        self.count = 0
+        self.last = ""
+
+    def observe(self, outcome: str, unreachable: str) -> str:
+        """Why the session should stop after this test, or ''."""
+        if unreachable:
+            self.count, self.last = self.count + 1, unreachable
+        elif outcome in ("passed", "failed"):
+            self.count = 0  # the app answered
+        if self.count < self.limit:
+            return ""
+        self.count = 0  # asked again after as many more, if the app still answers its health
+        health = self._health()
+        if not health:
+            return ""
+        return (
+            f"after {self.limit} consecutive tests could not reach the app (the last: "
+            f"{self.last}), and {health}"
+        )
+
+    def _health(self) -> str:
+        """'' when the app's health path answers 2xx, or what happened instead."""
+        url = self.config.getoption("--base-url") or os.environ.get("GRADER_BASE_URL") or ""
+        path = str(self.config.getoption("--grader-health-path"))
+        read_s = float(self.config.getoption("--grader-request-timeout"))
+        bound = min(read_s, HEALTH_CHECK_S)
+        client = BoundedClient(max_bytes=64 * 1024, total_s=bound, timeout=httpx.Timeout(bound))
+        try:
+            with client:
+                status = client.get(str(url).rstrip("/") + path).status_code
+        except httpx.HTTPError as error:
+            return f"GET {path} got no answer either ({_error_text(error)})"
+        if 200 <= status < 300:
+            return ""
+        return f"GET {path} answered {status} instead of 2xx"
+
+
+def _unreachable(error: BaseException | None) -> str:
+    """What says the app could not be reached, in the error or what caused it; or ''."""
+    for _ in range(5):
+        if error is None:
+            return ""
+        if isinstance(error, UNREACHABLE):
+            return _error_text(error)
+        error = error.__cause__ or error.__context__
+    return ""
+
+
+def _error_text(error: BaseException) -> str:
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
+
+
 class _Reporter:
-    """Records each test's outcome and criterion, and bounds each test in time."""
+    """Records each test's outcome and criterion, bounds each test in time, and stops the
+    session when the app can no longer be reached (with a streak to count)."""
 
     def __init__(self, path: Path | None, timeout_s: float) -> None:
         self.path = path
         self.timeout_s = timeout_s
         self.tests: dict[str, _TestRecord] = {}
         self.collection_errors: list[str] = []
+        self.streak: _UnreachableStreak | None = None
+        self.unreachable: dict[str, str] = {}  # nodeid -> why it could not reach the app
+        self.stopped = ""
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         for item in session.items:  # after -k / -m deselection
@@ -116,12 +200,34 @@ class _Reporter:
             self.write(exitstatus=None)  # so a suite stopped at its limit keeps what ran
 
     @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        if call.excinfo is not None and call.when in ("setup", "call"):
+            why = _unreachable(call.excinfo.value)
+            if why:
+                self.unreachable.setdefault(item.nodeid, why)
+        return report
+
+    @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
+        result = yield from self._bounded_in_time(item)
+        record = self.tests.get(item.nodeid)
+        if self.streak is not None and record is not None:
+            stop = self.streak.observe(record.outcome, self.unreachable.get(item.nodeid, ""))
+            if stop:
+                self.stopped = item.session.shouldstop = stop
+                self.write(exitstatus=None)
+        return result
+
+    def _bounded_in_time(self, item: pytest.Item) -> Generator[None, object, object]:
         if self.timeout_s <= 0:
             return (yield)
         seconds = self.timeout_s
 
         def on_timeout(signum: int, frame: FrameType | None) -> None:
+            self.unreachable.setdefault(item.nodeid, f"the test's {seconds:g} s passed")
             pytest.fail(f"timed out after {seconds:g} s", pytrace=False)
 
         previous = signal.signal(signal.SIGALRM, on_timeout)
@@ -142,6 +248,7 @@ class _Reporter:
             "report_version": REPORT_VERSION,
             "exitstatus": exitstatus,
             "collection_errors": self.collection_errors,
+            "stopped": self.stopped,
             "tests": [asdict(record) for record in self.tests.values()],
         }
         partial = self.path.with_name(self.path.name + ".partial")
@@ -187,48 +294,6 @@ def base_url(pytestconfig: pytest.Config) -> str:
     if not url:
         pytest.fail("no app to test: pass --base-url http://HOST:PORT", pytrace=False)
     return str(url).rstrip("/")
-
-
-class ResponseRefused(httpx.TransportError):
-    """The app's answer broke a bound: too large, or too slow as a whole."""
-
-
-class BoundedClient(httpx.Client):
-    """An httpx client that bounds every exchange as a whole, not only each read.
-
-    The body is read here, decoded (so a small gzip bomb counts at its real size), and
-    refused past `max_bytes` or once `total_s` have passed since the request went out: a
-    slow-drip or endless body cannot hold a test longer, nor fill this process's memory.
-    """
-
-    def __init__(self, *, max_bytes: int, total_s: float, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.max_bytes = max_bytes
-        self.total_s = total_s
-
-    def send(
-        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
-    ) -> httpx.Response:
-        deadline = time.monotonic() + self.total_s
-        response = super().send(request, stream=True, **kwargs)
-        if stream:
-            return response  # the caller reads it, and bounds it, itself
-        body = bytearray()
-        try:
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > self.max_bytes:
-                    raise ResponseRefused(
-                        f"response larger than {self.max_bytes} bytes", request=request
-                    )
-                if time.monotonic() > deadline:
-                    raise ResponseRefused(
-                        f"response not complete after {self.total_s:g} s", request=request
-                    )
-        finally:
-            response.close()
-        response._content = bytes(body)  # what Response.read() would have stored
-        return response
 
 
 @pytest.fixture(scope="session")
