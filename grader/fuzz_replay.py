@@ -1,8 +1,14 @@
 """Send the recorded fuzz cases to a running app and check each answer with schemathesis.
 
 IO: the requests go through the same bounded client as the reference tests (a total deadline
-per exchange, a cap on the body, no redirects). The checks are schemathesis's own, run on the
-answer as data; `fuzz_verdict` turns what they found into bugs, deviations and points.
+per exchange, a cap on the body, no redirects), and every exchange also ends by the stage's
+own deadline. The checks are schemathesis's own, run on the answer as data; `fuzz_verdict`
+turns what they found into bugs, deviations and points.
+
+The replay ends early when it can tell nothing more: at the stage's budget (or what is left of
+the submission's), when a case gets no answer and the app is no longer running, or when
+`SILENT_STREAK` cases in a row got no answer at all and the health path does not answer 2xx
+either. A case cut short by the deadline is dropped: the grader ended it, not the app.
 """
 
 from __future__ import annotations
@@ -15,12 +21,13 @@ from typing import Any
 
 import httpx
 
+from grader.bounded_client import BoundedClient, within
 from grader.fuzz_cases import CaseFile, CaseRun, Finding, FuzzCase, requires_credentials
-from grader.pytest_plugin import BoundedClient
 from grader.task import FuzzAuthSpec, FuzzSpec
 
 RESPONSE_LIMIT = 2 * 1024 * 1024
 USER_AGENT = "grader-fuzz"
+SILENT_STREAK = 5  # cases in a row without any answer, then the health path is asked
 # schemathesis check name -> what a failure of it is
 CHECKS = {
     "not_a_server_error": "bug",
@@ -45,8 +52,12 @@ def replay(
     fuzz: FuzzSpec,
     base_url: str,
     app_alive: Any = lambda: True,
+    *,
+    budget_s: float | None = None,
+    health_path: str = "",
 ) -> Replay:
-    """Every case in order, within the stage's budget; the app dying ends it early."""
+    """Every case in order, within the stage's budget (or `budget_s`, what is left of the
+    submission's, when less); an app that is dead or silent ends it early."""
     import schemathesis
 
     schema = schemathesis.openapi.from_path(str(spec_path))
@@ -54,6 +65,10 @@ def replay(
     started = time.monotonic()
     result = Replay(secured=frozenset(label for label, op in operations.items() if _secured(op)))
     answers: dict[str, tuple[int, Any]] = {}
+    limit_s, ran_out = fuzz.budget_s, f"the stage's budget of {fuzz.budget_s:g} s ran out"
+    if budget_s is not None and budget_s < limit_s:
+        limit_s = max(0.0, budget_s)
+        ran_out = f"the submission's time budget ran out after {limit_s:g} s of this stage"
     client = BoundedClient(
         base_url=base_url,
         max_bytes=RESPONSE_LIMIT,
@@ -63,13 +78,14 @@ def replay(
         limits=httpx.Limits(max_connections=4, max_keepalive_connections=2),
         headers={"User-Agent": USER_AGENT},
     )
-    with client:
+    with client, within(limit_s) as deadline:
         token = None
         if fuzz.auth is not None:
             token, result.token_problem = _log_in(client, fuzz.auth)
+        silent, last_silence = 0, ""
         for case in cases.cases:
-            if time.monotonic() - started > fuzz.budget_s:
-                result.stopped = f"the stage's budget of {fuzz.budget_s:g} s ran out"
+            if time.monotonic() >= deadline:
+                result.stopped = ran_out
                 break
             operation = operations.get(case.operation)
             if operation is None:
@@ -77,12 +93,44 @@ def replay(
                 break
             secured = case.operation in result.secured
             runs = _run_case(client, operation, secured, case, fuzz, token, answers)
+            if time.monotonic() >= deadline:
+                result.stopped = ran_out  # this case was cut by the deadline: not counted
+                break
             result.runs.extend(runs)
-            if any(run.status == 0 and not run.skipped for run in runs) and not app_alive():
+            sent = [run for run in runs if not run.skipped]
+            unanswered = [run for run in sent if run.status == 0]
+            if unanswered and not app_alive():
                 result.stopped = f"the app stopped answering at case {case.id}"
                 break
+            if sent and len(unanswered) == len(sent):
+                silent += 1
+                last_silence = unanswered[-1].findings[0].detail if unanswered[-1].findings else ""
+            elif sent:
+                silent = 0
+            if silent >= SILENT_STREAK:
+                silent = 0  # asked again after as many more, if the app still answers its health
+                health = _health(client, health_path)
+                if health:
+                    result.stopped = (
+                        f"stopped after {SILENT_STREAK} consecutive cases got no answer from "
+                        f"the app (the last, {case.id}: {last_silence}), and {health}"
+                    )
+                    break
     result.duration_s = round(time.monotonic() - started, 3)
     return result
+
+
+def _health(client: httpx.Client, health_path: str) -> str:
+    """'' when the app's health path answers 2xx (or none is known), or what happened."""
+    if not health_path:
+        return "no health path is known to ask"
+    try:
+        status = client.get(health_path).status_code
+    except httpx.HTTPError as error:
+        return f"GET {health_path} got no answer either ({_describe_error(error)})"
+    if 200 <= status < 300:
+        return ""
+    return f"GET {health_path} answered {status} instead of 2xx"
 
 
 def _operations(schema: Any) -> list[Any]:

@@ -7,20 +7,22 @@ case and every distinct failure beside the result.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import httpx
 
+from grader.bounded_client import BoundedClient, within
 from grader.errors import TaskError
 from grader.fuzz_cases import CaseFile, load_cases, spec_digest
 from grader.fuzz_record import record
-from grader.fuzz_replay import replay
-from grader.fuzz_verdict import distinct_failures, fuzz_outcomes, plan_fuzz, summary
-from grader.pytest_plugin import BoundedClient
-from grader.result import TestOutcome
+from grader.fuzz_replay import Replay, replay
+from grader.fuzz_verdict import KINDS, distinct_failures, fuzz_outcomes, plan_fuzz, summary
+from grader.fuzz_verdict import test_id as fuzz_test_id
+from grader.result import Outcome, TestOutcome
 from grader.task import FuzzSpec, Task
 
 SUITE_ID = "fuzz"
@@ -71,19 +73,42 @@ def load_fuzz_plan(task: Task) -> FuzzPlan | None:
 
 
 def run_fuzz(
-    plan: FuzzPlan, base_url: str, port: int, app_alive: Callable[[], bool], workdir: Path
+    plan: FuzzPlan,
+    base_url: str,
+    port: int,
+    app_alive: Callable[[], bool],
+    workdir: Path,
+    *,
+    budget_s: float | None = None,
+    health_path: str = "",
 ) -> FuzzRun:
+    """Replay the cases, for at most the stage's budget or `budget_s` (what is left of the
+    submission's), whichever is less; `health_path` is asked when the app falls silent."""
     if plan.cases is None or plan.spec_path is None:
-        fetched = _fetch_served_spec(plan.spec, base_url, workdir)
+        bounded = within(budget_s) if budget_s is not None else contextlib.nullcontext()
+        with bounded:
+            fetched = _fetch_served_spec(plan.spec, base_url, workdir)
         if isinstance(fetched, str):
             return FuzzRun((), json.dumps({"stopped": fetched}) + "\n", fetched, fetched)
         plan = fetched
     assert plan.cases is not None
     assert plan.spec_path is not None
-    replayed = replay(plan.spec_path, plan.cases, plan.spec, base_url, app_alive)
+    replayed = replay(
+        plan.spec_path,
+        plan.cases,
+        plan.spec,
+        base_url,
+        app_alive,
+        budget_s=budget_s,
+        health_path=health_path,
+    )
     failures = distinct_failures(replayed.runs, port)
-    outcomes = fuzz_outcomes(
-        plan.planned, replayed.runs, failures, replayed.token_problem, replayed.secured
+    outcomes = _with_stop_reason(
+        fuzz_outcomes(
+            plan.planned, replayed.runs, failures, replayed.token_problem, replayed.secured
+        ),
+        plan.cases,
+        replayed,
     )
     line = summary(failures, replayed.runs)
     if replayed.token_problem:
@@ -110,6 +135,28 @@ def run_fuzz(
         json.dumps(log, indent=1, ensure_ascii=False) + "\n",
         line,
         replayed.stopped,
+    )
+
+
+def _with_stop_reason(
+    outcomes: tuple[TestOutcome, ...], cases: CaseFile, replayed: Replay
+) -> tuple[TestOutcome, ...]:
+    """The tests of operations the replay never reached, told why it stopped."""
+    if not replayed.stopped:
+        return outcomes
+    sent = {run.operation for run in replayed.runs if not run.skipped}
+    locked_out = replayed.secured if replayed.token_problem else frozenset()
+    unreached = {
+        fuzz_test_id(kind, operation)
+        for operation in cases.operations()
+        if operation not in sent and operation not in locked_out
+        for kind, _ in KINDS
+    }
+    return tuple(
+        replace(test, message=f"not reached: {replayed.stopped}")
+        if test.id in unreached and test.outcome is Outcome.NOT_RUN
+        else test
+        for test in outcomes
     )
 
 

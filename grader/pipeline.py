@@ -2,8 +2,11 @@
 score -> write.
 
 Each stage takes the previous one's output, is bounded in time, and is recorded with its
-duration. A submission that fails a stage gets a complete result with a status and a score of
-0; a fault of the grader itself (an engine error, a bug) gets `harness_error` and no score.
+duration. The submission as a whole is bounded by the task's `submission_budget_s`, counted
+over its stages' time: a test stage that would start after it is spent is skipped, its tests
+`not_run` with the reason, and a suite or the fuzz stage is given at most what is left.
+A submission that fails a stage gets a complete result with a status and a score of 0; a
+fault of the grader itself (an engine error, a bug) gets `harness_error` and no score.
 Whatever happens, the container, its network and the work folder are removed. The image is
 left for `grade_batch` to remove at the end of the run, which keeps the layers beneath its
 labels as the build cache (`engine.remove_labelled`).
@@ -203,6 +206,26 @@ class _Grading:
     def keep_log(self, name: str, text: str) -> None:
         self.logs[name] = write_log(self.folder, name, text)
 
+    def budget_left_s(self) -> float:
+        """What is left of the submission's time budget: the time of its finished stages
+        counts against it (waiting for a build slot, between stages, does not)."""
+        spent = sum(record.duration_s for record in self.stages)
+        return self.plan.task.spec.runtime.submission_budget_s - spent
+
+    def out_of_time(
+        self, name: str, planned: tuple[TestOutcome, ...], outcomes: list[TestOutcome]
+    ) -> bool:
+        """Once the budget is spent: the stage recorded as skipped, its tests `not_run`."""
+        if self.budget_left_s() > 0:
+            return False
+        budget = self.plan.task.spec.runtime.submission_budget_s
+        reason = f"not started: the submission's time budget of {budget:g} s was spent"
+        outcomes.extend(replace(test, message=reason) for test in planned)
+        self.stages.append(StageRecord(name, StageStatus.SKIPPED, 0.0, reason))
+        self.emit(StageStarted(self.submission.id, name))
+        self.emit(StageFinished(self.submission.id, name, StageStatus.SKIPPED, 0.0, reason))
+        return True
+
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[_Stage]:
         if self.cancel.is_set():
@@ -352,9 +375,19 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
 
     outcomes: list[TestOutcome] = []
     for suite in grading.plan.suites:
+        planned = grading.plan.planned[suite.id]
+        if grading.out_of_time(f"test:{suite.id}", planned, outcomes):
+            continue
         with grading.stage(f"test:{suite.id}") as stage:
-            planned = grading.plan.planned[suite.id]
-            ran = run_suite(task, suite, planned, app.base_url, app.container.id)
+            ran = run_suite(
+                task,
+                suite,
+                planned,
+                app.base_url,
+                app.container.id,
+                budget_s=grading.budget_left_s(),
+                app_state=lambda: container_state(app.container),
+            )
             outcomes.extend(ran.outcomes)
             grading.keep_log(f"tests-{suite.id}", ran.output)
             passed = sum(1 for t in ran.outcomes if t.outcome is Outcome.PASSED)
@@ -368,14 +401,17 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             message = f"suite {suite.id}: {ran.fault}; see {grading.logs[f'tests-{suite.id}']}"
             return grading.finish(Status.HARNESS_ERROR, message, tuple(outcomes))
 
-    if grading.plan.fuzz is not None:
+    fuzz = grading.plan.fuzz
+    if fuzz is not None and not grading.out_of_time(FUZZ, fuzz.planned, outcomes):
         with grading.stage(FUZZ) as stage:
             fuzzed = run_fuzz(
-                grading.plan.fuzz,
+                fuzz,
                 app.base_url,
                 runtime.port,
                 lambda: container_state(app.container).running,
                 workdir,
+                budget_s=grading.budget_left_s(),
+                health_path=runtime.health_path,
             )
             outcomes.extend(fuzzed.outcomes)
             grading.keep_log(FUZZ, fuzzed.log)
@@ -384,7 +420,9 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
                 stage.failed(stage.detail)
 
     engineering = grading.plan.engineering
-    if engineering is not None:
+    if engineering is not None and not grading.out_of_time(
+        ENGINEERING, engineering.planned, outcomes
+    ):
         with grading.stage(ENGINEERING) as stage:
             timeout_s = engineering.spec.test_timeout_s
             image_id, tests_in = built.image_id, tree.path

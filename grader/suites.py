@@ -4,6 +4,12 @@ pytest runs in a subprocess on this host, with the harness's plugin, isolated fr
 configuration around it. Outcomes come back only through the plugin's JSON report; the app's
 output never reaches it. The plan fixes the denominator: a planned test with no outcome (the
 suite hit its time limit, pytest died) is `not_run`, never dropped.
+
+A suite ends early, its remaining tests `not_run` with the reason, when it cannot tell anything
+more: the app's container has not been running for `APP_GONE_GRACE_S` (longer than a restart
+by a persistence test takes), or `UNREACHABLE_STREAK` tests in a row could not reach the app
+(the plugin's rule, see `pytest_plugin`). It is given at most what is left of the
+submission's time budget.
 """
 
 from __future__ import annotations
@@ -14,15 +20,23 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.errors import TaskError
 from grader.result import Outcome, TestOutcome
 from grader.task import SuiteSpec, Task
 
+if TYPE_CHECKING:
+    from grader.run import ContainerState
+
 OUTPUT_LIMIT = 256 * 1024
+UNREACHABLE_STREAK = 5  # tests in a row that could not reach the app end the suite
+APP_GONE_GRACE_S = 5.0  # not running for this long: the app is gone, not being restarted
+POLL_INTERVAL_S = 1.0
 
 
 PYTEST_NORMAL_EXITS = (0, 1)  # all passed / some failed; anything else is not the app's doing
@@ -89,8 +103,20 @@ def run_suite(
     planned: tuple[TestOutcome, ...],
     base_url: str,
     container_id: str = "",
+    *,
+    budget_s: float | None = None,
+    app_state: Callable[[], ContainerState] | None = None,
 ) -> SuiteRun:
+    """Run the suite against the app at `base_url`, for at most the task's suite_timeout_s or
+    `budget_s` (what is left of the submission's budget), whichever is less; `app_state`
+    tells whether the app still runs."""
     runtime = task.spec.runtime
+    timeout_s = runtime.suite_timeout_s
+    if budget_s is not None and budget_s < timeout_s:
+        timeout_s = max(0.0, budget_s)
+        ran_out = f"the submission's time budget ran out after {timeout_s:g} s of this suite"
+    else:
+        ran_out = f"the suite was stopped after {timeout_s:g} s"
     with tempfile.TemporaryDirectory(prefix="grader-suite-") as scratch:
         report = Path(scratch) / "report.json"
         command = pytest_command(
@@ -101,19 +127,22 @@ def run_suite(
             f"--grader-test-timeout={runtime.test_timeout_s}",
             f"--grader-health-path={runtime.health_path}",
             f"--grader-startup-timeout={runtime.startup_timeout_s}",
+            f"--grader-stop-after-unreachable={UNREACHABLE_STREAK}",
             *([f"--grader-container={container_id}"] if container_id else []),
         )
-        output, complete = _run_bounded(command, runtime.suite_timeout_s, cwd=scratch)
+        output, ended = _run_bounded(command, timeout_s, cwd=scratch, app_state=app_state)
         data = _read_report(report)
     reported = {test["nodeid"]: _outcome(suite, test) for test in (data or {}).get("tests", [])}
+    stopped = str((data or {}).get("stopped") or "")
     fault = ""
-    if not complete:
-        detail = (
-            f"the suite was stopped after {runtime.suite_timeout_s:g} s; "
-            "tests it did not reach are not_run"
-        )
+    if ended == "timeout":
+        detail = f"{ran_out}; tests it did not reach are not_run"
+    elif ended:
+        detail = f"the suite was stopped: the app {ended}; tests it did not reach are not_run"
     elif data is None:
         detail = fault = "pytest ended without writing its report"
+    elif stopped:
+        detail = f"the suite was stopped {stopped}; tests it did not reach are not_run"
     elif data["exitstatus"] not in PYTEST_NORMAL_EXITS:
         detail = fault = f"pytest ended with exit status {data['exitstatus']} (not a test outcome)"
     else:
@@ -122,7 +151,8 @@ def run_suite(
     outcomes = tuple(
         _with_message(reported.get(test.id, test), stopped_message) for test in planned
     )
-    return SuiteRun(outcomes, output, detail, complete and not fault, fault)
+    complete = not ended and not stopped and not fault
+    return SuiteRun(outcomes, output, detail, complete, fault)
 
 
 def _with_message(test: TestOutcome, message: str) -> TestOutcome:
@@ -131,8 +161,16 @@ def _with_message(test: TestOutcome, message: str) -> TestOutcome:
     return test
 
 
-def _run_bounded(command: list[str], timeout_s: float, cwd: str) -> tuple[str, bool]:
-    """Run to completion or until `timeout_s`, then kill the whole process group."""
+def _run_bounded(
+    command: list[str],
+    timeout_s: float,
+    cwd: str,
+    app_state: Callable[[], ContainerState] | None = None,
+) -> tuple[str, str]:
+    """Run to completion, or until `timeout_s` or until the app is gone, then kill the whole
+    process group. Returns the output, and why it was killed: '' (it was not), 'timeout', or
+    how the app ended ('exited with code 1')."""
+    deadline = time.monotonic() + timeout_s
     with tempfile.TemporaryFile(mode="w+b") as sink:
         process = subprocess.Popen(
             command,
@@ -144,21 +182,47 @@ def _run_bounded(command: list[str], timeout_s: float, cwd: str) -> tuple[str, b
             start_new_session=True,
         )
         try:
-            process.wait(timeout=timeout_s)
-            complete = True
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            complete = False
+            ended = _wait(process, deadline, app_state)
         except BaseException:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             raise
+        if ended:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         sink.seek(0, os.SEEK_END)
         size = sink.tell()
         sink.seek(max(0, size - OUTPUT_LIMIT))
         output = sink.read().decode("utf-8", errors="replace")
-    return output, complete
+    return output, ended
+
+
+def _wait(
+    process: subprocess.Popen[bytes],
+    deadline: float,
+    app_state: Callable[[], ContainerState] | None,
+) -> str:
+    """'' once the process ends by itself; 'timeout' at the deadline; or how the app ended,
+    once it has not been running for APP_GONE_GRACE_S (a restart is shorter)."""
+    gone_since: float | None = None
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return "timeout"
+        try:
+            process.wait(timeout=min(POLL_INTERVAL_S, left))
+            return ""
+        except subprocess.TimeoutExpired:
+            pass
+        if app_state is None:
+            continue
+        state = app_state()
+        if state.running:
+            gone_since = None
+        elif gone_since is None:
+            gone_since = time.monotonic()
+        elif time.monotonic() - gone_since >= APP_GONE_GRACE_S:
+            return state.describe()
 
 
 def _read_report(path: Path) -> dict[str, Any] | None:

@@ -36,6 +36,15 @@ class RuntimeSpec(_Strict):
     build_timeout_s: float = Field(600.0, gt=0, le=3600)
     test_timeout_s: float = Field(15.0, gt=0, le=600, description="per reference test")
     suite_timeout_s: float = Field(600.0, gt=0, le=7200, description="per suite, in total")
+    submission_budget_s: float = Field(
+        900.0,
+        gt=0,
+        le=86400,
+        description="the whole grading of one submission, every stage together (waiting for "
+        "a build slot in a batch is not counted); a stage not started by then is skipped and "
+        "its tests are not_run, and a suite or the fuzz stage is given at most what is left. "
+        "Must exceed build_timeout_s + startup_timeout_s",
+    )
     memory_mb: int = Field(512, ge=32, le=16384)
     cpus: float = Field(1.0, gt=0, le=64)
     pids: int = Field(256, ge=16, le=65536)
@@ -48,6 +57,24 @@ class RuntimeSpec(_Strict):
         None, min_length=1, description="starts the app instead of the image's own command"
     )
     base_images: tuple[str, ...] = ("python:3.11-slim",)
+    build_network: Literal["outbound", "none"] = Field(
+        "outbound",
+        description="what a build's RUN steps may reach: `outbound` (package indexes; never "
+        "this host nor private or link-local addresses) or `none`",
+    )
+    build_disk_mb: int = Field(
+        2048, ge=64, le=65536, description="what a build may add to its base image, in MiB"
+    )
+
+    @model_validator(mode="after")
+    def _budget_leaves_time_for_tests(self) -> RuntimeSpec:
+        before_tests = self.build_timeout_s + self.startup_timeout_s
+        if self.submission_budget_s <= before_tests:
+            raise ValueError(
+                f"submission_budget_s ({self.submission_budget_s:g}) must exceed "
+                f"build_timeout_s + startup_timeout_s ({before_tests:g}), or no test may run"
+            )
+        return self
 
     @field_validator("data_dir")
     @classmethod
