@@ -6,6 +6,10 @@ connection through the INPUT chain, which Docker's isolation rules do not cover.
 run network the harness adds one INPUT rule on its bridge that drops new connections coming
 from the containers; replies to the harness's own requests (established connections) pass.
 
+A build network has a route out (to package indexes), so besides the host its containers are
+kept from private and link-local addresses (other machines of the grader's own network, cloud
+metadata services) by rules in Docker's DOCKER-USER chain.
+
 Each rule carries a comment naming the run, so `grader clean` can remove leftovers. This needs
 root and iptables on the host running the engine; where either is missing, `guard_host` says
 so and the caller records it (the container can then reach services listening on the host).
@@ -13,12 +17,17 @@ so and the caller records it (the container can then reach services listening on
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 import subprocess
 from typing import Any
 
 COMMENT_PREFIX = "grader:"
+PRIVATE_RANGES = (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10",
+)  # fmt: skip
+CHAINS = ("INPUT", "DOCKER-USER")
 
 
 def bridge_name(network: Any) -> str:
@@ -65,19 +74,84 @@ def unguard_host(network: Any, run_id: str) -> None:
         _iptables("-D", *_rule(bridge_name(network), run_id))
 
 
+def _private_rules(bridge: str, run_id: str) -> list[list[str]]:
+    """Drops to private ranges, then (inserted last, so first in the chain) the host's own
+    name servers, which the engine's DNS asks from inside the container's namespace."""
+    comment = ["-m", "comment", "--comment", f"{COMMENT_PREFIX}{run_id}"]
+    drops = [
+        ["DOCKER-USER", "-i", bridge, "-d", cidr, *comment, "-j", "DROP"] for cidr in PRIVATE_RANGES
+    ]
+    name_servers = [
+        ["DOCKER-USER", "-i", bridge, "-d", server, "-p", protocol, "--dport", "53", *comment,
+         "-j", "ACCEPT"]
+        for server in host_name_servers()
+        for protocol in ("udp", "tcp")
+    ]  # fmt: skip
+    return drops + name_servers
+
+
+def host_name_servers(resolv_conf: str = "/etc/resolv.conf") -> list[str]:
+    """The IPv4 name servers this host uses (loopback ones excepted: the engine replaces them)."""
+    try:
+        with open(resolv_conf, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read(65536).splitlines()
+    except OSError:
+        return []
+    servers = []
+    for line in lines:
+        words = line.split()
+        if len(words) >= 2 and words[0] == "nameserver":
+            try:
+                address = ipaddress.ip_address(words[1])
+            except ValueError:
+                continue
+            if address.version == 4 and not address.is_loopback:
+                servers.append(str(address))
+    return servers
+
+
+def guard_outbound(network: Any, run_id: str) -> str:
+    """For a network with a route out: drop its containers' connections to this host and to
+    private and link-local addresses. Returns a problem, or ''. Undone by `unguard_outbound`."""
+    problem = guard_host(network, run_id)
+    if problem or os.environ.get(ALLOW_HOST_ACCESS) == "1":
+        return problem
+    for rule in _private_rules(bridge_name(network), run_id):
+        done = _iptables("-I", *rule)
+        if done.returncode != 0:
+            unguard_outbound(network, run_id)
+            return f"iptables refused the rule: {done.stderr.strip()}"
+    return ""
+
+
+def unguard_outbound(network: Any, run_id: str) -> None:
+    unguard_host(network, run_id)
+    if not firewall_available():
+        for rule in _private_rules(bridge_name(network), run_id):
+            _iptables("-D", *rule)
+
+
 def remove_leftover_rules(run_id: str | None = None) -> int:
-    """Delete the harness's INPUT rules (of one run, or all). Returns how many were removed."""
+    """Delete the harness's rules (of one run exactly, or of every run). Returns how many."""
     if firewall_available():
         return 0
-    listed = _iptables("-S", "INPUT")
-    wanted = f"{COMMENT_PREFIX}{run_id}" if run_id else COMMENT_PREFIX
     removed = 0
-    for line in listed.stdout.splitlines():
-        parts = [part.strip('"') for part in line.split()]  # -S quotes the comment
-        ours = parts[:2] == ["-A", "INPUT"] and _comment(parts).startswith(wanted)
-        if ours and _iptables("-D", *parts[1:]).returncode == 0:
-            removed += 1
+    for chain in CHAINS:
+        listed = _iptables("-S", chain)
+        for line in listed.stdout.splitlines():
+            parts = [part.strip('"') for part in line.split()]  # -S quotes the comment
+            if parts[:2] != ["-A", chain] or not is_ours(_comment(parts), run_id):
+                continue
+            if _iptables("-D", *parts[1:]).returncode == 0:
+                removed += 1
     return removed
+
+
+def is_ours(comment: str, run_id: str | None) -> bool:
+    """A rule's comment names the run exactly (`grader:X` is not a rule of run `X1`)."""
+    if run_id is None:
+        return comment.startswith(COMMENT_PREFIX)
+    return comment == f"{COMMENT_PREFIX}{run_id}"
 
 
 def _comment(parts: list[str]) -> str:

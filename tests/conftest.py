@@ -97,5 +97,8 @@ def set_runtime(location: TaskLocation, task_id: str, **values: object) -> None:
     lines = path.read_text().splitlines()
     for key, value in values.items():
         rendered = f"{key} = {value!r}".replace("'", '"')
-        lines = [rendered if line.split("=")[0].strip() == key else line for line in lines]
+        if any(line.split("=")[0].strip() == key for line in lines):
+            lines = [rendered if line.split("=")[0].strip() == key else line for line in lines]
+        else:
+            lines.insert(lines.index("[runtime]") + 1, rendered)
     path.write_text("\n".join(lines) + "\n")

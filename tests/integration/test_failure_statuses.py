@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from grader.batch import BatchOutcome, grade_batch
-from grader.build import created_layers
 from grader.pipeline import plan_grading
 from grader.result import Outcome, Result, Status
 from grader.task_files import load_task
@@ -136,3 +136,22 @@ def test_a_failed_build_leaves_no_layer_it_made(
     made = [layer[:12] for layer in created_layers(log)]
     assert made, "the failed build made at least one layer (its WORKDIR / COPY steps)"
     assert not set(made) & present
+
+
+def created_layers(log: str) -> list[str]:
+    """Ids of the layers this test's own build made, from its log: every ` ---> ID` line but
+    the base image's (first) and those that came from the cache. The grader never reads ids
+    from a log; the test may, since it wrote the Dockerfile."""
+    layers = []
+    from_cache = False
+    first = True
+    for line in log.splitlines():
+        if line.strip() == "---> Using cache":
+            from_cache = True
+            continue
+        match = re.match(r"^ ---> ([0-9a-f]{12,64})\s*$", line)
+        if match:
+            if not (first or from_cache):
+                layers.append(match.group(1))
+            first = from_cache = False
+    return layers

@@ -11,6 +11,7 @@ were never contacted: not by outbound connections, not through a redirect.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import docker.errors
 import jsonschema
 import pytest
 
@@ -134,8 +136,24 @@ def make_intake_cases(folder: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
+def bystander(docker_client: Any) -> Iterator[str]:
+    """An untagged image the grader does not own, as another build's cache layer would be."""
+    container = docker_client.containers.create("python:3.11-slim", command=["true"])
+    try:
+        image = container.commit(changes=[f"LABEL bystander={uuid.uuid4().hex}"])
+    finally:
+        container.remove(force=True)
+    yield str(image.id)
+    with contextlib.suppress(docker.errors.NotFound):
+        docker_client.images.remove(image.id, force=True)
+
+
+@pytest.fixture(scope="module")
 def batch(
-    docker_client: Any, listeners: Listeners, tmp_path_factory: pytest.TempPathFactory
+    docker_client: Any,
+    listeners: Listeners,
+    bystander: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[BatchOutcome, float]:
     scratch = tmp_path_factory.mktemp("hostile")
     location = copy_tasks(scratch)
@@ -147,6 +165,7 @@ def batch(
         f'import pytest\n\n\n@pytest.mark.criterion("crud.read")\ndef {CANARY_TEST}():\n'
         f'    assert "{CANARY}"\n'
     )
+    set_runtime(location, "notes-api", build_disk_mb=256)
     target = {"hosts": [[listeners.address, listeners.port]],
               "url": f"http://{listeners.address}:{listeners.port}/stolen"}  # fmt: skip
     sources = []
@@ -154,6 +173,7 @@ def batch(
         copy = scratch / "cases" / case
         shutil.copytree(CORPUS / case, copy, ignore=shutil.ignore_patterns("expect.toml"))
         (copy / "target.json").write_text(json.dumps(target))
+        (copy / "bystander.txt").write_text(bystander.removeprefix("sha256:"))
         sources.append(str(copy))
     sources += [str(path) for path in make_intake_cases(scratch)]
     sources.append(str(SOLUTIONS / "reference"))
@@ -286,3 +306,25 @@ def test_the_machine_is_healthy_and_nothing_remains(
     }
     rules = subprocess.run(["iptables", "-S", "INPUT"], capture_output=True, text=True).stdout
     assert f"grader:{RUN_ID}" not in rules
+    rules = subprocess.run(["iptables", "-S", "DOCKER-USER"], capture_output=True, text=True)
+    assert f"grader:{RUN_ID}" not in rules.stdout
+    assert not list(Path("/sys/fs/cgroup/pids").glob(f"grader-build-{RUN_ID}-*"))
+
+
+def test_an_image_named_in_a_build_log_is_not_removed(
+    docker_client: Any, bystander: str, results: dict[str, Result]
+) -> None:
+    assert results["fake_layer_ids_in_build_log"].status is Status.BUILD_FAILED
+    assert docker_client.images.get(bystander).id == bystander
+
+
+def test_a_layer_over_the_disk_bound_does_not_stay(
+    docker_client: Any, results: dict[str, Result]
+) -> None:
+    assert results["huge_layer_in_build"].status is Status.BUILD_FAILED
+    made_by_the_case = [
+        image.short_id
+        for image in docker_client.images.list(all=True)
+        if "62914560" in " ".join((image.attrs.get("ContainerConfig") or {}).get("Cmd") or [])
+    ]
+    assert made_by_the_case == []
