@@ -106,12 +106,12 @@ def _make_cgroup(name: str) -> tuple[str | None, str]:
     return cgroup, ""
 
 
-def remove_cgroups(cgroup: str | None = None) -> int:
-    """Remove a build's cgroup folders (or every leftover build cgroup) in every hierarchy.
-
-    A folder still holding a process cannot go; it is left for a later `grader clean`."""
+def remove_cgroups(pattern: str | None = None) -> int:
+    """Remove the build cgroup folders a glob pattern names (by default every build's) in
+    every hierarchy; how many went. One still holding a process cannot go; a later
+    `grader clean` removes it."""
     removed = 0
-    pattern = cgroup if cgroup is not None else f"{CGROUP_PREFIX}*"
+    pattern = pattern if pattern is not None else f"{CGROUP_PREFIX}*"
     for folder in sorted(CGROUP_ROOT.glob(f"*/{pattern}")):
         # the engine removes its containers' own folders beneath; what is left is empty
         for child in sorted((p for p in folder.iterdir() if p.is_dir()), reverse=True):

@@ -15,6 +15,7 @@ import docker.errors
 import requests
 
 import docker
+from grader.build_sandbox import CGROUP_PREFIX, remove_cgroups
 from grader.errors import EngineUnavailable
 from grader.host_firewall import remove_leftover_rules
 
@@ -77,6 +78,7 @@ class Removed:
     images: list[str] = field(default_factory=list)
     volumes: list[str] = field(default_factory=list)
     firewall_rules: int = 0
+    build_cgroups: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -96,6 +98,7 @@ def remove_labelled(client: Any, run_id: str | None = None) -> Removed:
             removed.volumes.append(volume.name)
     removed.images = _remove_images(client, filters, removed.errors)
     removed.firewall_rules = remove_leftover_rules(run_id)
+    removed.build_cgroups = remove_cgroups(f"{CGROUP_PREFIX}{run_id}-*" if run_id else None)
     return removed
 
 

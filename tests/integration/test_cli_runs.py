@@ -113,3 +113,44 @@ def test_clean_removes_what_a_killed_run_left(docker_client: Any, tmp_path: Path
     assert labelled_leftovers(docker_client, "killed") == NOTHING
     rules = subprocess.run(["iptables", "-S", "INPUT"], capture_output=True, text=True).stdout
     assert "grader:killed" not in rules
+
+
+def test_clean_removes_what_a_run_killed_mid_build_left(docker_client: Any, tmp_path: Path) -> None:
+    """Killed while a build runs: the build's network, its firewall rules (INPUT and
+    DOCKER-USER) and its cgroup are left; `grader clean --run` removes them all."""
+    slow = tmp_path / "slow_build"
+    slow.mkdir()
+    (slow / "Dockerfile").write_text("FROM python:3.11-slim\nRUN sleep 40\n")
+    process = start_grading("killedbuild", slow, tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not docker_client.networks.list(
+            names=["grader-killedbuild-slow_build-build"]
+        ):
+            time.sleep(0.2)
+        time.sleep(2)  # the step's container has started under the build's cgroup
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        assert process.stdout is not None
+        process.stdout.close()
+    assert labelled_leftovers(docker_client, "killedbuild")["networks"], "the build network"
+    rules = subprocess.run(["iptables", "-S"], capture_output=True, text=True).stdout
+    assert "grader:killedbuild" in rules
+
+    for _ in range(30):  # the engine ends the cancelled step; its cgroup can go after that
+        done = subprocess.run(
+            [sys.executable, "-m", "grader", "clean", "--run", "killedbuild"],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        if not list(Path("/sys/fs/cgroup/pids").glob("grader-build-killedbuild-*")):
+            break
+        time.sleep(1)
+
+    assert labelled_leftovers(docker_client, "killedbuild") == NOTHING
+    rules = subprocess.run(["iptables", "-S"], capture_output=True, text=True).stdout
+    assert "grader:killedbuild" not in rules
+    assert not list(Path("/sys/fs/cgroup/pids").glob("grader-build-killedbuild-*"))

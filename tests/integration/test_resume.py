@@ -67,6 +67,10 @@ def test_a_killed_batch_resumes_to_one_complete_result_each(
         assert data["status"] == "graded"
         assert data["score"]["percent"] == percent
     assert labelled_leftovers(docker_client, RUN_ID) == NOTHING
+    for chain in ("INPUT", "DOCKER-USER"):
+        rules = subprocess.run(["iptables", "-S", chain], capture_output=True, text=True).stdout
+        assert f"grader:{RUN_ID}" not in rules, chain
+    assert not list(Path("/sys/fs/cgroup/pids").glob(f"grader-build-{RUN_ID}-*"))
 
 
 def test_resume_refuses_a_changed_list_of_submissions(docker_client: Any, tmp_path: Path) -> None:
