@@ -2,11 +2,19 @@
 
 Everything is copied into a fresh folder the harness owns, checking as it goes: names that
 escape the tree, links pointing out of it, special files, too many files or bytes (counted as
-they stream, not taken from headers). A refused submission is a `Refusal`, not an exception.
+they stream, not taken from headers), folders nested too deep. A refused submission is a
+`Refusal`, not an exception: damaged, encrypted or oddly compressed archive members too, each
+named. A tar archive is read through a counted stream, so its headers spend the same byte budget
+as its files and no header can make tarfile read more than the budget has left.
 """
 
 from __future__ import annotations
 
+import bz2
+import contextlib
+import gzip
+import io
+import lzma
 import os
 import re
 import shutil
@@ -15,6 +23,7 @@ import subprocess
 import tarfile
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -27,13 +36,26 @@ ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")
 GIT_PREFIXES = ("https://", "http://", "ssh://", "git://", "git@", "file://")
 NOT_COPIED = SKIPPED_DIRS | {".venv", "venv", "node_modules"}
 CHUNK = 1 << 16
+DEPTH_CEILING = 256  # os.walk and shutil.rmtree recurse once per level in Python 3.11
+# What the archive modules raise for bytes they cannot decode: a damaged member or stream.
+DAMAGED = (zipfile.BadZipFile, tarfile.TarError, zlib.error, lzma.LZMAError, EOFError, OSError)
+ZIP_METHODS = frozenset(
+    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+)
+ZIP_METHOD_NAMES = {9: "Deflate64", 93: "Zstandard", 95: "xz", 98: "PPMd"}
+ZIP_ENCRYPTED = 0x1 | 0x40  # flag bits: encrypted, strongly encrypted
 
 
 @dataclass(frozen=True)
 class IntakeLimits:
     max_bytes: int = 200 * 1024 * 1024
     max_files: int = 20_000
+    max_depth: int = 64  # path parts of any entry: folders and the entry's own name
     git_timeout_s: float = 120.0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_depth <= DEPTH_CEILING:
+            raise ValueError(f"max_depth must be between 1 and {DEPTH_CEILING}")
 
 
 @dataclass(frozen=True)
@@ -82,9 +104,9 @@ def take_in(
             if path.is_dir():
                 _copy_folder(path, destination, _Budget(limits))
             elif path.is_file() and path.name.endswith(".zip"):
-                _unpack_zip(path, destination, _Budget(limits))
+                _unpack_zip(path, destination, _Budget(limits).check_archive(path))
             elif path.is_file() and path.name.endswith(ARCHIVE_SUFFIXES):
-                _unpack_tar(path, destination, _Budget(limits))
+                _unpack_tar(path, destination, _Budget(limits).check_archive(path))
             elif path.exists():
                 return Refusal(f"{source} is neither a folder nor a .zip/.tar.gz archive")
             else:
@@ -95,11 +117,34 @@ def take_in(
         _refuse_links_out(destination)
         return SourceTree(path=destination, sha256=hash_tree(destination))
     except _Refused as refused:
-        shutil.rmtree(destination, ignore_errors=True)
+        _remove_tree(destination)
         return Refusal(str(refused))
-    except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError) as error:
-        shutil.rmtree(destination, ignore_errors=True)
+    except DAMAGED as error:
+        _remove_tree(destination)
         return Refusal(f"{source} could not be read: {error}")
+
+
+def _remove_tree(root: Path) -> None:
+    """`shutil.rmtree(root, ignore_errors=True)` without recursion, which in Python 3.11
+    takes a frame per folder level; never follows a link."""
+    if root.is_symlink() or not root.is_dir():
+        with contextlib.suppress(OSError):
+            root.unlink()
+        return
+    folders, pending = [], [root]
+    while pending:
+        folder = pending.pop()
+        folders.append(folder)
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+    for folder in reversed(folders):  # every folder comes after the one holding it
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 class _Budget:
@@ -116,15 +161,100 @@ class _Budget:
     def add_bytes(self, count: int) -> None:
         self.bytes += count
         if self.bytes > self.limits.max_bytes:
-            raise _Refused(f"too large: more than {self.limits.max_bytes // (1024 * 1024)} MiB")
+            raise self.too_large()
 
-    def copy_stream(self, source: IO[bytes], target: Path, mode: int) -> None:
+    def room(self) -> int:
+        return self.limits.max_bytes - self.bytes
+
+    def too_large(self) -> _Refused:
+        return _Refused(f"too large: more than {self.limits.max_bytes // (1024 * 1024)} MiB")
+
+    def check_archive(self, archive: Path) -> _Budget:
+        """An archive file larger than the whole budget is refused before it is opened."""
+        if archive.stat().st_size > self.limits.max_bytes:
+            raise self.too_large()
+        return self
+
+    def check_depth(self, relative: PurePosixPath) -> None:
+        """Refuse an entry nested deeper than the limit, before any folder of it is made."""
+        parts = relative.parts
+        if len(parts) > self.limits.max_depth:
+            shown = "/".join([*parts[:3], "...", parts[-1]] if len(parts) > 5 else parts)
+            raise _Refused(
+                f"{shown} is nested {len(parts)} levels deep; "
+                f"at most {self.limits.max_depth} are allowed"
+            )
+
+    def copy_stream(
+        self, source: IO[bytes], target: Path, mode: int, name: str, counted: bool = True
+    ) -> None:
+        """Copy a file, refused once over the budget; `counted=False` when the stream itself
+        counts what is read from it (a tar archive's)."""
         self.add_file()
         with target.open("xb") as out:
-            while chunk := source.read(CHUNK):
-                self.add_bytes(len(chunk))
+            while chunk := _read(source, CHUNK, name):
+                if counted:
+                    self.add_bytes(len(chunk))
                 out.write(chunk)
         target.chmod(0o755 if mode & 0o111 else 0o644)
+
+
+def _read(source: IO[bytes], size: int, name: str) -> bytes:
+    """Read from an archive member, refusing it by name when its bytes cannot be decoded."""
+    try:
+        return source.read(size)
+    except DAMAGED as error:
+        raise _Refused(f"{name} could not be read: {error}") from None
+
+
+class _CountedStream:
+    """The decompressed bytes of a tar archive, read forward only and spent from the budget.
+
+    tarfile reads a header (a pax or GNU long-name header) whole, at the size it declares:
+    a read asking for more than the budget has left is refused before anything is read, and
+    what is read is gathered a chunk at a time, so memory follows the bytes really there.
+    """
+
+    def __init__(self, raw: io.BufferedIOBase, budget: _Budget) -> None:
+        self.raw = raw
+        self.budget = budget
+        self.position = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            wanted = self.budget.room() + 1  # to the end, refused once past the budget
+        elif size > self.budget.room():
+            raise self.budget.too_large()
+        else:
+            wanted = size
+        chunks = []
+        while wanted > 0:
+            chunk = self.raw.read(min(CHUNK, wanted))
+            if not chunk:
+                break
+            self.budget.add_bytes(len(chunk))
+            self.position += len(chunk)
+            wanted -= len(chunk)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        target = offset if whence == os.SEEK_SET else self.position + offset
+        if whence not in (os.SEEK_SET, os.SEEK_CUR) or target < self.position:
+            raise _Refused("the archive would have to be read out of order (a sparse file?)")
+        while self.position < target:
+            if not self.read(min(CHUNK, target - self.position)):
+                break
+        return self.position
+
+    def write(self, data: bytes) -> int:
+        raise io.UnsupportedOperation("an archive is only read")
+
+    def close(self) -> None:
+        """The stream below is closed by whoever opened it."""
 
 
 def _safe_relative(name: str) -> PurePosixPath:
@@ -176,6 +306,8 @@ def _copy_folder(source: Path, destination: Path, budget: _Budget) -> None:
         here = Path(folder)
         relative_folder = here.relative_to(source)
         dirs[:] = sorted(d for d in dirs if d not in NOT_COPIED)
+        for name in [*files, *dirs]:  # before walking on: os.walk recurses once per level
+            budget.check_depth(PurePosixPath(relative_folder.as_posix(), name))
         for name in sorted(files) + [d for d in dirs if (here / d).is_symlink()]:
             _copy_entry(here / name, destination / relative_folder / name, budget, source)
         for name in dirs:
@@ -195,36 +327,70 @@ def _copy_entry(path: Path, target: Path, budget: _Budget, root: Path) -> None:
         target.symlink_to(link_target)
     elif stat.S_ISREG(info.st_mode):
         with path.open("rb") as handle:
-            budget.copy_stream(handle, target, info.st_mode)
+            budget.copy_stream(handle, target, info.st_mode, relative.as_posix())
     else:
         raise _Refused(f"{relative} is not a regular file, folder or link")
 
 
 def _unpack_zip(archive: Path, destination: Path, budget: _Budget) -> None:
     destination.mkdir(parents=True)
-    with zipfile.ZipFile(archive) as bundle:
+    with _open_zip(archive) as bundle:
         for info in bundle.infolist():
             relative = _safe_relative(info.filename)
+            budget.check_depth(relative)
             target = _prepare_place(destination, relative)
             mode = info.external_attr >> 16
             if info.is_dir():
                 target.mkdir(exist_ok=True)
             elif stat.S_ISLNK(mode):
-                with bundle.open(info) as handle:
-                    link_target = handle.read(4096).decode("utf-8", "replace")
+                with _open_member(bundle, info) as handle:
+                    link_target = _read(handle, 4096, info.filename).decode("utf-8", "replace")
                 _check_link(relative, link_target)
                 budget.add_file()
                 target.symlink_to(link_target)
             else:
-                with bundle.open(info) as handle:
-                    budget.copy_stream(handle, target, mode)
+                with _open_member(bundle, info) as handle:
+                    budget.copy_stream(handle, target, mode, info.filename)
+
+
+def _open_zip(archive: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(archive)
+    except UnicodeDecodeError as error:  # a name flagged UTF-8 (bit 11) that is not
+        name = error.object if isinstance(error.object, bytes) else b"?"
+        raise _Refused(f"file name {name!r} is marked as UTF-8 but is not valid UTF-8") from None
+
+
+def _open_member(bundle: zipfile.ZipFile, info: zipfile.ZipInfo) -> IO[bytes]:
+    """A member's stream, or a refusal naming it: encrypted, compressed in a way zipfile
+    cannot undo, or with a local header that contradicts the archive's directory."""
+    name = info.filename
+    if info.flag_bits & ZIP_ENCRYPTED:
+        raise _Refused(f"{name} is encrypted (password-protected); zip it without a password")
+    if info.compress_type not in ZIP_METHODS:
+        method = ZIP_METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+        raise _Refused(
+            f"{name} is compressed with {method}, which cannot be unpacked; "
+            "zip it again with the usual Deflate compression"
+        )
+    try:
+        return bundle.open(info)
+    except (*DAMAGED, NotImplementedError, UnicodeDecodeError) as error:
+        raise _Refused(f"{name} could not be read: {error}") from None
 
 
 def _unpack_tar(archive: Path, destination: Path, budget: _Budget) -> None:
     destination.mkdir(parents=True)
-    with tarfile.open(archive, mode="r:*") as bundle:
+    with contextlib.ExitStack() as stack:
+        raw = stack.enter_context(archive.open("rb"))
+        stream = _CountedStream(stack.enter_context(_decompressed(raw)), budget)
+        try:
+            bundle = stack.enter_context(tarfile.TarFile(fileobj=stream, mode="r"))
+        except DAMAGED as error:
+            raise _Refused(f"{archive.name} is not a readable tar archive: {error}") from None
         for member in _members(bundle):
             relative = _safe_relative(member.name)
+            budget.check_depth(relative)
             target = _prepare_place(destination, relative)
             if member.isdir():
                 target.mkdir(exist_ok=True)
@@ -236,18 +402,37 @@ def _unpack_tar(archive: Path, destination: Path, budget: _Budget) -> None:
                 handle = bundle.extractfile(member)
                 assert handle is not None  # a regular member always has a stream
                 with handle:
-                    budget.copy_stream(handle, target, member.mode)
+                    budget.copy_stream(handle, target, member.mode, member.name, counted=False)
             elif member.islnk():
                 raise _Refused(f"{relative} is a hard link; archives with hard links are refused")
             else:
                 raise _Refused(f"{relative} is a device, fifo or other special file")
 
 
+def _decompressed(raw: io.BufferedReader) -> io.BufferedIOBase:
+    """The archive's bytes, decompressed by what its first bytes say (as tarfile's "r:*")."""
+    start = raw.read(6)
+    raw.seek(0)
+    if start.startswith(b"\x1f\x8b"):
+        return gzip.GzipFile(fileobj=raw, mode="rb")
+    if start.startswith(b"BZh"):
+        return bz2.BZ2File(raw)
+    if start.startswith(b"\xfd7zXZ\x00"):
+        return lzma.LZMAFile(raw)
+    return raw
+
+
 def _members(bundle: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
-    member = bundle.next()
-    while member is not None:
+    after = "its start"
+    while True:
+        try:
+            member = bundle.next()
+        except DAMAGED as error:
+            raise _Refused(f"the archive is damaged after {after}: {error}") from None
+        if member is None:
+            return
+        after = repr(member.name)
         yield member
-        member = bundle.next()
 
 
 def _prepare_place(destination: Path, relative: PurePosixPath) -> Path:
@@ -289,8 +474,9 @@ def _clone(source: str, destination: Path, limits: IntakeLimits, keep: Path | No
         "GIT_ASKPASS": "/bin/false",
         "GIT_CONFIG_NOSYSTEM": "1",
     }
-    with tempfile.TemporaryDirectory(prefix="grader-clone-") as scratch:
-        checkout = Path(scratch) / "repo"
+    scratch = Path(tempfile.mkdtemp(prefix="grader-clone-"))
+    try:
+        checkout = scratch / "repo"
 
         def git(step: str, *arguments: str) -> subprocess.CompletedProcess[str]:
             try:
@@ -321,7 +507,21 @@ def _clone(source: str, destination: Path, limits: IntakeLimits, keep: Path | No
                 raise _Refused(f"git checkout of {ref!r} failed: {_last_line(switched.stderr)}")
         _copy_folder(checkout, destination, _Budget(limits))
         if keep is not None:
+            _check_depth_everywhere(checkout, _Budget(limits))  # .git and skipped folders too
             shutil.move(checkout, keep)
+    finally:
+        _remove_tree(scratch)  # not TemporaryDirectory: its rmtree recurses per folder level
+
+
+def _check_depth_everywhere(root: Path, budget: _Budget) -> None:
+    pending = [(root, PurePosixPath())]
+    while pending:
+        folder, relative = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                budget.check_depth(relative / entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((Path(entry.path), relative / entry.name))
 
 
 def _last_line(text: str) -> str:
