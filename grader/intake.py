@@ -74,12 +74,16 @@ class _Refused(Exception):
 
 
 def submission_name(source: str) -> str:
-    """A readable id for a submission: its folder, archive or repository name."""
+    """A readable id for a submission: its folder, archive or repository name, without dots.
+
+    The id names the submission's folder in the run folder, whose own entries (run.json,
+    index.html, summary.md, ...) all have a dot: `run.json.zip` becomes `run-json`.
+    """
     text = source.split("#", 1)[0].rstrip("/")
     name = text.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
     for suffix in (*ARCHIVE_SUFFIXES, ".git"):
         name = name.removesuffix(suffix)
-    return safe_name(name)
+    return safe_name(name.replace(".", "-"))
 
 
 def is_git_url(source: str) -> bool:

@@ -513,6 +513,10 @@ def test_corrupt_archive_is_refused_not_raised(tmp_path):
         ("carol.zip", "carol"),
         ("https://github.com/dave/Notes-API.git#v1", "notes-api"),
         ("git@github.com:erin/api.git", "api"),
+        ("run.json.zip", "run-json"),
+        ("subs/index.html/", "index-html"),
+        ("Bob_Smith.v2.tar.gz", "bob_smith-v2"),
+        ("...zip", "submission"),
     ],
 )
 def test_submission_name(source, name):
