@@ -8,6 +8,8 @@ Pure. Only the candidate's own code counts: test files and generated migrations 
   functions are measured on their own): if/elif, for, while, conditional expressions, except
   clauses, each extra operand of `and`/`or`, comprehension conditions, match cases, asserts.
 - Lines of code are the non-blank lines that are not comments.
+- A file that is not valid Python is a problem; one too deeply nested to analyse is a note
+  (every measure that walks syntax trees leaves it out; each such file but a test is named).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from grader.engineering.findings import Evidence, Finding, note, problem
-from grader.engineering.inputs import SourceTree, is_own_code
-from grader.engineering.python_source import parse_python, python_modules
+from grader.engineering.inputs import SourceTree, is_own_code, is_test_path
+from grader.engineering.python_source import TOO_DEEP, Unparsed, python_modules, read_python
 
 MEASURE = "code_quality"
 TOP_COMPLEX = 5
@@ -61,7 +63,7 @@ def python_code_lines(tree: SourceTree) -> int:
 
 
 def measure_code_quality(tree: SourceTree) -> CodeQuality:
-    found = list(_syntax_errors(tree))
+    found = list(_unparsed(tree))
     complexities: list[FunctionComplexity] = []
     functions = fully_hinted = 0
     for file, module in python_modules(tree, tests=False, generated=False):
@@ -156,15 +158,14 @@ def _code_lines(text: str) -> int:
     )
 
 
-def _syntax_errors(tree: SourceTree) -> Iterator[Finding]:
+def _unparsed(tree: SourceTree) -> Iterator[Finding]:
     for file in tree.python_files():
-        if file.text is None or not is_own_code(file.path) or parse_python(file) is not None:
+        unparsed = read_python(file)
+        if not isinstance(unparsed, Unparsed):
             continue
-        try:
-            ast.parse(file.text, filename=file.path)
-        except SyntaxError as error:
-            at = Evidence(file.path, error.lineno)
-            yield problem(MEASURE, "syntax-error", f"{at} is not valid Python: {error.msg}.", at)
-        except ValueError as error:  # a NUL byte, which `source` already reads as binary
-            at = Evidence(file.path)
-            yield problem(MEASURE, "syntax-error", f"{at} cannot be parsed: {error}.", at)
+        at = Evidence(file.path, unparsed.line)
+        if unparsed.rule == TOO_DEEP and not is_test_path(file.path):
+            message = f"{at} {unparsed.reason}; the measures that read its code leave it out."
+            yield note(MEASURE, TOO_DEEP, message, at)
+        elif unparsed.rule != TOO_DEEP and is_own_code(file.path):
+            yield problem(MEASURE, unparsed.rule, f"{at} {unparsed.reason}.", at)

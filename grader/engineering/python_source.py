@@ -1,27 +1,69 @@
 """Candidate Python as syntax trees: parsed with `ast`, never imported or run.
 
-Pure. A file that does not parse has no tree; `code_quality` reports it.
+Pure. A file that does not parse has no tree, and neither has a valid file nested deeper than
+`MAX_SYNTAX_DEPTH` (`x = 1 + 1 + ...` with thousands of terms): the measures walk trees
+recursively, a few Python frames per level, and must stay well inside the recursion limit
+wherever they run. `code_quality` reports both kinds of file.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
 from grader.engineering.inputs import SourceFile, SourceTree, is_generated_path, is_test_path
 
 PARSED_FILES_KEPT = 512  # the measures parse each file once; a batch must not keep them all
+MAX_SYNTAX_DEPTH = 250  # at most 3 frames a level (visit, visit_Call, generic_visit): < 1000
+SYNTAX_ERROR = "syntax-error"
+TOO_DEEP = "too-deeply-nested"
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    """Why a Python file has no tree: it is not valid Python, or it is too deep to walk."""
+
+    rule: str  # SYNTAX_ERROR or TOO_DEEP
+    reason: str
+    line: int | None = None
 
 
 @lru_cache(maxsize=PARSED_FILES_KEPT)
-def parse_python(file: SourceFile) -> ast.Module | None:
+def read_python(file: SourceFile) -> ast.Module | Unparsed | None:
+    """The file's syntax tree, why it has none, or None for a file not read as text."""
     if file.text is None:
         return None
     try:
-        return ast.parse(file.text, filename=file.path)
-    except (SyntaxError, ValueError):
-        return None
+        module = ast.parse(file.text, filename=file.path)
+    except SyntaxError as error:
+        return Unparsed(SYNTAX_ERROR, f"is not valid Python: {error.msg}", error.lineno)
+    except ValueError as error:  # a NUL byte, which `source` already reads as binary
+        return Unparsed(SYNTAX_ERROR, f"cannot be parsed: {error}")
+    except (RecursionError, MemoryError):  # what the parser raises when the nesting beats it
+        return Unparsed(TOO_DEEP, "is too deeply nested to analyse: Python's parser gave up")
+    if _deeper_than(module, MAX_SYNTAX_DEPTH):
+        return Unparsed(
+            TOO_DEEP, f"is too deeply nested to analyse: over {MAX_SYNTAX_DEPTH} levels of syntax"
+        )
+    return module
+
+
+def parse_python(file: SourceFile) -> ast.Module | None:
+    module = read_python(file)
+    return module if isinstance(module, ast.Module) else None
+
+
+def _deeper_than(root: ast.AST, limit: int) -> bool:
+    """Whether any node lies more than `limit` levels down (walked without recursion)."""
+    pending = [(root, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
 
 
 def python_modules(
