@@ -6,9 +6,11 @@ the submission mounted read-only, a kit of pytest and coverage.py (pure-Python w
 installed once into a cache folder of this host by pip, never executed here; coverage.py's
 compiled tracer for CPython 3.11 on this machine is added when pip has it, and an image with
 another Python falls back to the pure one) and a folder for the two reports. The container
-is killed at the task's time limit and always removed. The reports come out of a container
-the candidate's code ran in: they are opened without following links, only when they are
-regular files, and read with a size cap.
+is killed at the task's time limit and always removed. Inside, the tests run as one user and
+the reports are written by the kit's wrapper as another, into a folder only that user may
+write, from what the tests streamed over a pipe while they ran. They still come out of a
+container the candidate's code ran in: they are opened without following links, only when
+they are regular files, and read with a size cap.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ KIT_REQUIREMENTS = (
     "coverage==7.17.3",
 )
 KIT_FILES = ("grader_counts.py", "run_own_tests.py")
+REPORT_USER = 10002  # as in own_tests_kit/run_own_tests.py
 COVERAGE = next(r for r in KIT_REQUIREMENTS if r.startswith("coverage=="))
 TRACER_PLATFORM = f"manylinux2014_{platform.machine()}"
 PIP_TIMEOUT_S = 300.0
@@ -143,8 +146,8 @@ def run_own_tests(
     if isinstance(kit, str):
         return OwnTestsRun(OwnTestsNotRun(kit, harness=True), "", time.monotonic() - started)
     out = workdir / "own-tests-out"
-    out.mkdir()
-    out.chmod(0o777)  # written by the container's unprivileged user; deleted with the workdir
+    out.mkdir(mode=0o700)
+    os.chown(out, REPORT_USER, REPORT_USER)  # the kit's reporting user alone writes here
     data = None
     if runtime.data_dir:
         data = workdir / "own-tests-data"
@@ -158,6 +161,10 @@ def run_own_tests(
         Mount(target="/grader/kit", source=str(kit), type="bind", read_only=True),
         Mount(target="/grader/out", source=str(out), type="bind"),
     ]
+    # the kit's wrapper starts as root with only the power to change user: the tests run as
+    # one user, the reports are written as another (see own_tests_kit/run_own_tests.py)
+    settings["user"] = "0:0"
+    settings["cap_add"] = ["SETUID", "SETGID"]
     settings["environment"] = {
         **settings["environment"],
         "PYTHONPATH": "/grader/kit",

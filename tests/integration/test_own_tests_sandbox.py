@@ -144,24 +144,40 @@ def test_tests_that_do_not_finish_are_stopped_at_the_limit(
     assert not docker_client.containers.list(all=True, filters={"label": f"{LABEL_RUN}={RUN_ID}"})
 
 
-def test_a_report_swapped_for_a_link_is_not_followed_on_this_host(
+def test_a_conftest_that_forges_the_reports_changes_nothing(
     docker_client: Any, tmp_path: Path
 ) -> None:
+    """The forgery a red team used: rewrite the counts, leave a coverage report of 100 %, or
+    link a report to a file of this host. The reports are written by another user, into a
+    folder the tests' user cannot write, from what was streamed while the tests ran."""
     forged = tmp_path / "forged.json"
     forged.write_text(json.dumps({"passed": 999, "failed": 0, "errors": 0, "skipped": 0}))
+    full = {"totals": {"num_statements": 6, "covered_lines": 6}, "files": {}}
     conftest = (
-        "import os\n\nimport pytest\n\n\n@pytest.hookimpl(trylast=True)\n"
+        "import json, os\n\nimport pytest\n\nTRIED = []\n\n\n"
+        "@pytest.hookimpl(trylast=True)\n"
         "def pytest_sessionfinish(session, exitstatus):\n"
-        "    os.remove('/grader/out/counts.json')\n"
-        f"    os.symlink({str(forged)!r}, '/grader/out/counts.json')\n"
+        "    for attempt in (\n"
+        "        lambda: json.dump({'passed': 42, 'failed': 0, 'errors': 0, 'skipped': 0},\n"
+        "                          open('/grader/out/counts.json', 'w')),\n"
+        f"        lambda: json.dump({full!r}, open('/grader/out/coverage.json', 'w')),\n"
+        f"        lambda: os.symlink({str(forged)!r}, '/grader/out/counts.json'),\n"
+        "    ):\n"
+        "        try:\n"
+        "            attempt()\n"
+        "            print('FORGED')\n"
+        "        except OSError as error:\n"
+        "            print('REFUSED', error)\n"
     )
     tests = {"conftest.py": conftest, "tests/test_ok.py": "def test_ok():\n    assert True\n"}
 
     ran = run(docker_client, tmp_path, tests)
 
-    assert isinstance(ran.result, OwnTestsNotRun)
-    assert "wrote no report" in ran.result.reason
-    assert not ran.result.harness
+    assert isinstance(ran.result, OwnTests), ran.log
+    assert (ran.result.passed, ran.result.failed) == (1, 0)
+    assert ran.result.coverage == 0.0, "calc.py is never called by the one test"
+    assert "FORGED" not in ran.log
+    assert ran.log.count("REFUSED") == 3
 
 
 def test_an_image_without_python_fails_its_tests_with_the_reason(
