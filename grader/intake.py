@@ -22,6 +22,7 @@ import stat
 import subprocess
 import tarfile
 import tempfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -469,6 +470,10 @@ SAFE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")
 
 
 def _clone(source: str, destination: Path, limits: IntakeLimits, keep: Path | None) -> None:
+    """Clone without a checkout, measure the commit's tree from git's own records (sizes, file
+    count, depth), and check it out only when it fits: nothing is written that the limits
+    would refuse. Git runs with no system or global configuration, so no filter, hook or
+    credential helper of this host's applies to the submission."""
     url, _, ref = source.partition("#")
     if ref and (not SAFE_REF.match(ref) or ".." in ref):
         raise _Refused(f"git ref {ref!r} is not a plain branch, tag or commit name")
@@ -477,6 +482,8 @@ def _clone(source: str, destination: Path, limits: IntakeLimits, keep: Path | No
         "GIT_TERMINAL_PROMPT": "0",
         "GIT_ASKPASS": "/bin/false",
         "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_LFS_SKIP_SMUDGE": "1",
     }
     scratch = Path(tempfile.mkdtemp(prefix="grader-clone-"))
     try:
@@ -491,30 +498,75 @@ def _clone(source: str, destination: Path, limits: IntakeLimits, keep: Path | No
             except subprocess.TimeoutExpired:
                 raise _Refused(f"git {step} did not finish in {limits.git_timeout_s:g} s") from None
 
-        cloned = git("clone", "-c", "protocol.ext.allow=never", "clone", "--quiet", "--", url,
-                     str(checkout))  # fmt: skip
+        cloned = git("clone", "-c", "protocol.ext.allow=never", "clone", "--quiet",
+                     "--no-checkout", "--", url, str(checkout))  # fmt: skip
         if cloned.returncode != 0:
             raise _Refused(f"git clone of {url} failed: {_last_line(cloned.stderr)}")
-        if ref:
-            commit = ""
-            for candidate in (ref, f"origin/{ref}"):
-                found = git("checkout", "-C", str(checkout), "rev-parse", "--verify", "--quiet",
-                            f"{candidate}^{{commit}}")  # fmt: skip
-                if found.returncode == 0:
-                    commit = found.stdout.strip()
-                    break
-            if not commit:
+        commit = ""
+        for candidate in (ref, f"origin/{ref}") if ref else ("HEAD",):
+            found = git("checkout", "-C", str(checkout), "rev-parse", "--verify", "--quiet",
+                        f"{candidate}^{{commit}}")  # fmt: skip
+            if found.returncode == 0:
+                commit = found.stdout.strip()
+                break
+        if not commit:
+            if ref:
                 raise _Refused(f"git checkout of {ref!r} failed: no such branch, tag or commit")
-            switched = git("checkout", "-C", str(checkout), "checkout", "--quiet", "--detach",
-                           commit)  # fmt: skip
-            if switched.returncode != 0:
-                raise _Refused(f"git checkout of {ref!r} failed: {_last_line(switched.stderr)}")
+            raise _Refused(f"the repository at {url} has no commit to grade")
+        _measure_commit(checkout, commit, env, limits)
+        switched = git("checkout", "-C", str(checkout), "checkout", "--quiet", "--detach",
+                       commit)  # fmt: skip
+        if switched.returncode != 0:
+            raise _Refused(
+                f"git checkout of {ref or commit!r} failed: {_last_line(switched.stderr)}"
+            )
         _copy_folder(checkout, destination, _Budget(limits))
         if keep is not None:
             _check_depth_everywhere(checkout, _Budget(limits))  # .git and skipped folders too
             shutil.move(checkout, keep)
     finally:
         _remove_tree(scratch)  # not TemporaryDirectory: its rmtree recurses per folder level
+
+
+def _measure_commit(checkout: Path, commit: str, env: dict[str, str], limits: IntakeLimits) -> None:
+    """Refuse a commit whose files would break the limits, before any is written: the sizes
+    come from the objects' headers (`git ls-tree -l`), read as a stream and counted."""
+    budget = _Budget(limits)
+    listing = subprocess.Popen(
+        ["git", "-C", str(checkout), "ls-tree", "-r", "-l", "-z", "--full-tree", commit],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+    )  # fmt: skip
+    assert listing.stdout is not None  # a pipe was asked for
+    timer = threading.Timer(limits.git_timeout_s, listing.kill)
+    timer.start()
+    try:
+        pending = b""
+        while chunk := listing.stdout.read(CHUNK):
+            *entries, pending = (pending + chunk).split(b"\0")
+            for entry in entries:
+                _count_entry(entry, budget)
+        listing.wait()
+    finally:
+        timer.cancel()
+        if listing.poll() is None:
+            listing.kill()
+            listing.wait()
+        listing.stdout.close()
+    if listing.returncode != 0:
+        raise _Refused(f"git could not list the files of {commit[:12]}")
+
+
+def _count_entry(entry: bytes, budget: _Budget) -> None:
+    """One `<mode> <type> <object> <size>\\t<path>` record of `git ls-tree -l`."""
+    head, _, name = entry.partition(b"\t")
+    fields = head.split()
+    if len(fields) != 4:
+        return
+    relative = _safe_relative(name.decode("utf-8", "surrogateescape"))
+    budget.check_depth(relative)
+    if fields[1] == b"blob":
+        budget.add_file()
+        budget.add_bytes(int(fields[3]) if fields[3].isdigit() else 0)
 
 
 def _check_depth_everywhere(root: Path, budget: _Budget) -> None:

@@ -620,3 +620,43 @@ def test_git_repository_is_limited_like_a_folder(tmp_path, repo):
     reason = refused(f"file://{repo}", tmp_path / "out", IntakeLimits(max_bytes=5))
 
     assert "too large" in reason
+
+
+def test_a_git_checkout_bomb_is_refused_before_any_file_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small repository whose checkout is large: git's own records give the sizes, so the
+    commit is refused without `git checkout` ever running."""
+    path = tmp_path / "bomb"
+    path.mkdir()
+    git("init", "--quiet", "--initial-branch=main", cwd=path)
+    (path / "zeros").write_bytes(b"\0" * (8 << 20))  # 8 MiB that pack into a few KiB
+    write_files(path, {"app.py": "app = None\n"})
+    git("add", ".", cwd=path)
+    git("commit", "--quiet", "-m", "bomb", cwd=path)
+    commands: list[list[str]] = []
+    real_run = subprocess.run
+
+    def recording_run(command: list[str], **options: object) -> object:
+        commands.append(list(command))
+        return real_run(command, **options)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(subprocess, "run", recording_run)
+
+    reason = refused(f"file://{path}", tmp_path / "out", IntakeLimits(max_bytes=1 << 20))
+
+    assert "too large" in reason
+    clones = [c for c in commands if "clone" in c[3:]]
+    assert clones, "the repository was cloned"
+    assert all("--no-checkout" in c for c in clones), "and not checked out by the clone"
+    assert not [c for c in commands if "checkout" in c[3:]], "nor afterwards"
+
+
+def test_a_git_commit_with_too_many_files_is_refused(tmp_path: Path, repo: Path) -> None:
+    write_files(repo, {"a.py": "", "b.py": "", "c.py": ""})
+    git("add", ".", cwd=repo)
+    git("commit", "--quiet", "-m", "more", cwd=repo)
+
+    reason = refused(f"file://{repo}", tmp_path / "out", IntakeLimits(max_files=3))
+
+    assert "too many files" in reason
