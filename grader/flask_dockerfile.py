@@ -41,8 +41,8 @@ def find_wsgi_target(sources: Mapping[str, str]) -> WsgiTarget | None:
     for path, text in sources.items():
         try:
             tree = ast.parse(text)
-        except (SyntaxError, ValueError):
-            continue
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue  # a module the parser gives up on is no entry point
         module = path.removesuffix(f"/{PACKAGE_ENTRY}").removesuffix(".py").replace("/", ".")
         names = _top_level_names(tree)
         for name in APP_NAMES:

@@ -185,3 +185,10 @@ def test_without_dependencies_flask_and_gunicorn_are_installed():
 
     lines = text.splitlines()
     assert lines.index("COPY . .") < lines.index("RUN pip install flask gunicorn")
+
+
+def test_a_module_too_deep_to_parse_is_passed_over() -> None:
+    deep = "x = " + "-" * 100_000 + "1\napp = None\n"
+    sources = {"app.py": deep, "wsgi.py": "from app import create_app\napp = create_app()\n"}
+
+    assert find_wsgi_target(sources) == WsgiTarget("wsgi", "app", is_factory=False)
