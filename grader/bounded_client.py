@@ -235,9 +235,12 @@ class BoundedClient(httpx.Client):
                 if time.monotonic() < deadline or isinstance(error, AnswerTooSlow):
                     raise
                 limit = round(deadline - started, 1)
-                raise AnswerTooSlow(
-                    f"response not complete after {limit:g} s", request=request
-                ) from error
+                message = (
+                    f"response not complete after {limit:g} s"
+                    if limit > 0
+                    else "no time was left for this request: its deadline had passed"
+                )
+                raise AnswerTooSlow(message, request=request) from error
 
     def _send_bounded(
         self, request: httpx.Request, stream: bool, deadline: float, **kwargs: Any

@@ -3,6 +3,10 @@
 Three ways of not being ready are told apart: the app exited (with its exit code and log
 tail), it never accepted a connection on the task's port, or it accepted connections but did
 not answer the health path well or in time.
+
+Each request is bounded as a whole (`REQUEST_TIMEOUT_S` for all of it, headers and body
+together), and so is the probe: no request outlives its start-up time limit, however slowly
+the app drips its answer.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from dataclasses import dataclass
 
 import httpx
 
+from grader.bounded_client import BoundedClient, within
 from grader.result import Status
 from grader.run import ContainerState
 
 POLL_INTERVAL_S = 0.25
 REQUEST_TIMEOUT_S = 2.0
+BODY_LIMIT = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,13 @@ def probe_until_ready(
     attempts = refused = timed_out = 0
     last_answer = ""
     url = base_url + health_path
-    with httpx.Client(timeout=REQUEST_TIMEOUT_S, follow_redirects=False) as client:
+    client = BoundedClient(
+        max_bytes=BODY_LIMIT,
+        total_s=REQUEST_TIMEOUT_S,
+        timeout=httpx.Timeout(REQUEST_TIMEOUT_S),
+        follow_redirects=False,
+    )
+    with client, within(timeout_s):
         while True:
             current = state()
             if not current.running:
@@ -55,9 +67,8 @@ def probe_until_ready(
                     time.monotonic() - started,
                 )
             attempts += 1
-            remaining = deadline - time.monotonic()
             try:
-                response = client.get(url, timeout=max(0.1, min(REQUEST_TIMEOUT_S, remaining)))
+                response = client.get(url)
                 if 200 <= response.status_code < 300:
                     return Ready(time.monotonic() - started, attempts)
                 last_answer = f"HTTP {response.status_code}"
@@ -67,9 +78,9 @@ def probe_until_ready(
                 timed_out += 1
             except httpx.HTTPError as error:
                 last_answer = f"a broken answer ({type(error).__name__})"
-            if time.monotonic() >= deadline:
-                break
             time.sleep(min(POLL_INTERVAL_S, max(0.0, deadline - time.monotonic())))
+            if time.monotonic() >= deadline:
+                break  # no try starts without time left for it
     waited = time.monotonic() - started
     return NotReady(
         Status.NOT_READY,

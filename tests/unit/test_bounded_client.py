@@ -1,4 +1,5 @@
-"""The plugin's HTTP client bounds every exchange: size (decoded), total time, redirects."""
+"""The bounded HTTP client (the plugin's, the probe's, the fuzz stage's) bounds every exchange:
+size (decoded), total time of headers and body alike, redirects."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
+from grader.bounded_client import AnswerTooSlow, within
 from grader.pytest_plugin import BoundedClient, ResponseRefused
+from tests.conftest import free_port
+from tests.unit.dripping_server import Drip, dripping_server
 
 LIMIT = 1 << 20
 BOMB = gzip.compress(b"\0" * (50 << 20))  # 50 MiB of zeros in about 50 KiB
@@ -99,3 +103,43 @@ def test_redirects_are_not_followed(client: BoundedClient) -> None:
     response = client.get("/redirect")
     assert response.status_code == 302
     assert response.headers["location"] == "/fine"
+
+
+@pytest.mark.parametrize("drip", ["headers", "body"])
+def test_an_answer_dripped_byte_by_byte_ends_at_the_total_deadline(drip: Drip) -> None:
+    with (
+        dripping_server(drip) as url,
+        BoundedClient(base_url=url, max_bytes=LIMIT, total_s=1.5, timeout=1.0) as bounded,
+    ):
+        started = time.monotonic()
+        with pytest.raises(AnswerTooSlow, match=r"not complete after 1\.5 s") as raised:
+            bounded.get("/anything")
+        took = time.monotonic() - started
+    assert 1.4 < took < 2.5, took
+    # both a refusal (the plugin's callers) and a time-out (the probe's, the fuzz stage's)
+    assert isinstance(raised.value, ResponseRefused)
+    assert isinstance(raised.value, httpx.TimeoutException)
+
+
+def test_within_puts_an_earlier_deadline_on_every_exchange_in_it() -> None:
+    with (
+        dripping_server("headers", lambda path: path == "/slow") as url,
+        BoundedClient(base_url=url, max_bytes=LIMIT, total_s=30, timeout=10) as bounded,
+    ):
+        with within(1.0):
+            assert bounded.get("/quick").json() == {"ok": True}
+            started = time.monotonic()
+            with pytest.raises(AnswerTooSlow):
+                bounded.get("/slow")
+            assert time.monotonic() - started < 1.5
+            with pytest.raises(httpx.TimeoutException):  # nothing may start after it
+                bounded.get("/quick")
+        assert bounded.get("/quick").status_code == 200  # the deadline ends with the block
+
+
+def test_a_refused_connection_is_a_connect_error() -> None:
+    with (
+        BoundedClient(max_bytes=LIMIT, total_s=2, timeout=1) as bounded,
+        pytest.raises(httpx.ConnectError),
+    ):
+        bounded.get(f"http://127.0.0.1:{free_port()}/health")
