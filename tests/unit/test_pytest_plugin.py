@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import free_port
+
 pytest_plugins = ["pytester"]
 
 
@@ -330,3 +332,93 @@ def test_timeout_works_without_a_report(suite):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*timed out after 1 s*"])
     assert list(suite.path.glob("*.json*")) == []
+
+
+# Stopping once the app cannot be reached: the tests below ask `elsewhere`, a port where nothing
+# listens, and the app (`--base-url`) is either that same dead port or the live server.
+
+STREAK = """
+import time
+
+import pytest
+
+ELSEWHERE = "http://127.0.0.1:{closed}"
+
+
+@pytest.mark.parametrize("step", {steps!r})
+def test_step(client, step):
+    if step == "unreachable":
+        client.get(ELSEWHERE + "/items")
+    elif step == "answered":
+        assert client.get("{live}/missing").status_code == 200
+    elif step == "skipped":
+        pytest.skip("not this one")
+    elif step == "hangs":
+        time.sleep(5)
+"""
+
+
+def run_steps(suite, steps, base_url, live_url, *options):
+    suite.makepyfile(test_streak=STREAK.format(steps=steps, closed=free_port(), live=live_url))
+    report = suite.path / "report.json"
+    suite.runpytest_subprocess(
+        f"--base-url={base_url}",
+        f"--grader-report={report}",
+        "--grader-stop-after-unreachable=5",
+        *options,
+    )
+    data, tests = read_report(report)
+    return data, list(tests.values())  # in the order they were collected
+
+
+def test_five_unreachable_tests_in_a_row_stop_the_session(suite, app_url):
+    dead = f"http://127.0.0.1:{free_port()}"
+    data, tests = run_steps(suite, ["unreachable"] * 8, dead, app_url)
+
+    assert [t["outcome"] for t in tests] == ["failed"] * 5 + ["not_run"] * 3
+    assert data["stopped"].startswith(
+        "after 5 consecutive tests could not reach the app "
+        "(the last: ConnectError: [Errno 111] Connection refused), "
+        "and GET /health got no answer either (ConnectError"
+    )
+    assert data["exitstatus"] == 2  # pytest's own word for a session stopped early
+
+
+def test_a_streak_goes_on_while_the_health_path_answers(suite, app_url):
+    data, tests = run_steps(suite, ["unreachable"] * 8, app_url, app_url)
+
+    assert [t["outcome"] for t in tests] == ["failed"] * 8
+    assert data["stopped"] == ""
+    assert data["exitstatus"] == 1
+
+
+def test_an_answer_ends_a_streak_and_a_skip_leaves_it_as_it_is(suite, app_url):
+    dead = f"http://127.0.0.1:{free_port()}"
+    steps = ["unreachable"] * 4 + ["answered"] + ["unreachable"] * 3 + ["skipped"]
+    steps += ["unreachable", "unreachable", "answered"]
+    data, tests = run_steps(suite, steps, dead, app_url)
+
+    assert [t["outcome"] for t in tests][-3:] == ["failed", "failed", "not_run"]
+    assert tests[4]["outcome"] == "failed"  # answered 404: the app was there
+    assert data["stopped"].startswith("after 5 consecutive tests could not reach the app")
+
+
+def test_tests_at_their_time_limit_count_as_unreachable(suite, app_url):
+    dead = f"http://127.0.0.1:{free_port()}"
+    data, tests = run_steps(suite, ["hangs"] * 6, dead, app_url, "--grader-test-timeout=0.3")
+
+    assert [t["outcome"] for t in tests] == ["failed"] * 5 + ["not_run"]
+    assert "(the last: the test's 0.3 s passed)" in data["stopped"]
+
+
+def test_without_the_option_nothing_stops(suite, app_url):
+    dead = f"http://127.0.0.1:{free_port()}"
+    suite.makepyfile(
+        test_streak=STREAK.format(steps=["unreachable"] * 6, closed=free_port(), live=app_url)
+    )
+    report = suite.path / "report.json"
+    suite.runpytest_subprocess(f"--base-url={dead}", f"--grader-report={report}")
+
+    data, tests = read_report(report)
+    assert data["stopped"] == ""
+    assert [t["outcome"] for t in tests.values()] == ["failed"] * 6
