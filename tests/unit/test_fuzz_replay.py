@@ -10,6 +10,9 @@ import pytest
 
 from grader.fuzz_cases import CaseFile, FuzzCase
 from grader.fuzz_replay import SILENT_STREAK, replay
+from grader.fuzz_stage import FuzzPlan, run_fuzz
+from grader.fuzz_verdict import plan_fuzz
+from grader.result import Outcome
 from grader.task import FuzzSpec
 from tests.unit.dripping_server import Drip, dripping_server
 
@@ -25,17 +28,27 @@ paths:
           content:
             application/json:
               schema: {type: object}
+  /other:
+    get:
+      responses:
+        "200":
+          description: the others
+          content:
+            application/json:
+              schema: {type: object}
 """
 CALL_S = 0.4  # each exchange ends within twice this
 
 
-def cases(count: int) -> CaseFile:
+def cases(count: int, then: str = "") -> CaseFile:
+    """`count` cases of GET /items, then one of the operation `then`."""
+    operations = ["GET /items"] * count + ([then] if then else [])
     return CaseFile(
         "0" * 64,
         "by hand",
         tuple(
-            FuzzCase(f"c{n:04d}", "GET /items", "positive", (), {}, {"n": n}, {})
-            for n in range(1, count + 1)
+            FuzzCase(f"c{n:04d}", operation, "positive", (), {}, {"n": n}, {})
+            for n, operation in enumerate(operations, start=1)
         ),
     )
 
@@ -103,3 +116,17 @@ def test_the_stage_budget_applies_when_it_is_the_lesser(spec: Path) -> None:
     with dripping_server("headers", lambda path: path == "/items") as url:
         replayed = replay(spec, cases(50), fuzz(budget_s=1.0), url, budget_s=600)
     assert replayed.stopped == "the stage's budget of 1 s ran out"
+
+
+def test_the_operations_a_stopped_stage_never_reached_say_why(spec: Path, tmp_path: Path) -> None:
+    recorded = cases(8, then="GET /other")
+    plan = FuzzPlan(fuzz(), spec, recorded, plan_fuzz(recorded, fuzz()))
+    with dripping_server("headers") as url:
+        ran = run_fuzz(plan, url, 8000, lambda: True, tmp_path, health_path="/health")
+
+    outcomes = {test.id: test for test in ran.outcomes}
+    assert outcomes["fuzz::bugs::GET /items"].outcome is Outcome.FAILED  # no answer is a bug
+    for unreached in ("fuzz::bugs::GET /other", "fuzz::contract::GET /other"):
+        assert outcomes[unreached].outcome is Outcome.NOT_RUN
+        assert outcomes[unreached].message == f"not reached: {ran.stopped}"
+    assert ran.stopped.startswith(f"stopped after {SILENT_STREAK} consecutive cases")
