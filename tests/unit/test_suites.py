@@ -159,3 +159,13 @@ def test_a_suite_gets_at_most_what_is_left_of_the_budget(tmp_path: Path, dead_ur
     assert Outcome.NOT_RUN in {test.outcome for test in ran.outcomes}
     assert not ran.complete
     assert ran.fault == ""
+
+
+def test_an_engine_that_cannot_say_does_not_stop_the_suite(tmp_path: Path, dead_url: str) -> None:
+    def unknown() -> ContainerState:
+        raise ConnectionError("the engine did not answer")
+
+    ran = run(make_task(tmp_path, TAKES_ITS_TIME.format(seconds=0.3)), dead_url, app_state=unknown)
+
+    assert ran.complete
+    assert [test.outcome for test in ran.outcomes] == [Outcome.PASSED] * 8
