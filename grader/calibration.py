@@ -117,7 +117,7 @@ def judge(spec: CalibrationSpec, results: Mapping[str, Result]) -> list[VariantV
                 if category.id in variant.loses and not lost:
                     problems.append(f"should lose points in {category.id}, but kept all")
                 elif category.id not in variant.loses and lost:
-                    reasons = [r for c in category.criteria for r in c.lost]
+                    reasons = [loss.describe() for c in category.criteria for loss in c.lost]
                     problems.append(
                         f"lost {category.max_points - category.points:g} points in {category.id}, "
                         f"which it should not: {reasons[0] if reasons else ''}"
@@ -141,6 +141,6 @@ def _criterion_problems(variant: VariantSpec, category: CategoryScore) -> list[s
         elif criterion.id not in variant.criteria and lost:
             problems.append(
                 f"lost {criterion.max_points - criterion.points:g} points in {criterion.id}, "
-                f"which it should not: {criterion.lost[0] if criterion.lost else ''}"
+                f"which it should not: {criterion.lost[0].describe() if criterion.lost else ''}"
             )
     return problems

@@ -56,6 +56,7 @@ def plan_fuzz(cases: CaseFile, fuzz: FuzzSpec) -> tuple[TestOutcome, ...]:
             criterion=fuzz.bug_criterion if kind == "bug" else fuzz.deviation_criterion,
             outcome=Outcome.NOT_RUN,
             visibility=fuzz.visibility,
+            operation=operation,
         )
         for operation in cases.operations()
         for kind, _ in KINDS
@@ -99,8 +100,8 @@ def fuzz_outcomes(
     answered = {run.operation for run in runs if run.status}
     outcomes = []
     for test in planned:
-        kind = "bug" if test.id.startswith("fuzz::bugs::") else "deviation"
-        operation = test.id.split("::", 2)[2]
+        kind = "bug" if test.id == test_id("bug", test.operation or "") else "deviation"
+        operation = test.operation or ""
         found = [f for f in failures if f.operation == operation and f.kind == kind]
         if found:
             outcome, message = Outcome.FAILED, "\n\n".join(_explain(f) for f in found)
@@ -120,6 +121,7 @@ def fuzz_outcomes(
                 outcome=outcome,
                 visibility=test.visibility,
                 message=message,
+                operation=operation,
             )
         )
     return tuple(outcomes)

@@ -7,11 +7,13 @@ rendered from them. The JSON Schema is `grader/schema/result.schema.json`; bump
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
+READABLE_VERSIONS = ("1.0", "2.0")
 
 
 class Status(StrEnum):
@@ -61,6 +63,7 @@ class TestOutcome:
     # the share of its weight a measured test earned (0..1), such as line coverage against a
     # threshold; None for the usual all-or-nothing test: all when passed, none otherwise
     credit: float | None = None
+    operation: str | None = None  # the API operation a test judges, where it judges one
 
     @property
     def earned(self) -> float:
@@ -80,6 +83,32 @@ class StageRecord:
 
 
 @dataclass(frozen=True)
+class PointLoss:
+    """Points a test did not earn, as scoring worked them out: every view reads this."""
+
+    test_id: str
+    suite: str
+    visibility: str
+    outcome: Outcome
+    points: float
+    message: str  # the first line of the test's message
+    operation: str | None = None
+
+    def describe(self) -> str:
+        return f"-{self.points:.2f}: {self.test_id} {self.outcome.value}: {self.message}"
+
+
+@dataclass(frozen=True)
+class TestPoints:
+    """What one test earned of the share of its criterion it was worth."""
+
+    test_id: str
+    criterion: str
+    points: float
+    max_points: float
+
+
+@dataclass(frozen=True)
 class CriterionScore:
     id: str
     title: str
@@ -87,7 +116,7 @@ class CriterionScore:
     max_points: float
     tests_passed: int
     tests_total: int
-    lost: tuple[str, ...] = ()
+    lost: tuple[PointLoss, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +135,10 @@ class Score:
     max_points: float
     percent: float
     categories: tuple[CategoryScore, ...] = ()
+    tests: tuple[TestPoints, ...] = ()
+
+    def test_points(self) -> dict[str, TestPoints]:
+        return {entry.test_id: entry for entry in self.tests}
 
 
 @dataclass(frozen=True)
@@ -148,28 +181,37 @@ class Result:
 
 
 def result_from_dict(data: dict[str, Any]) -> Result:
-    """The inverse of `Result.to_dict`, for results read back from disk."""
+    """The inverse of `Result.to_dict`, for results read back from disk (this schema version or
+    the one before, whose losses were lines of text and whose tests carried no points)."""
+    if data.get("schema_version") not in READABLE_VERSIONS:
+        raise ValueError(f"result schema version {data.get('schema_version')!r} is not known")
+    tests = tuple(TestOutcome(**{**t, "outcome": Outcome(t["outcome"])}) for t in data["tests"])
     score = None
     if data["score"] is not None:
         categories = tuple(
             CategoryScore(
                 **{k: v for k, v in category.items() if k != "criteria"},
-                criteria=tuple(
-                    CriterionScore(**{**c, "lost": tuple(c["lost"])}) for c in category["criteria"]
-                ),
+                criteria=tuple(_criterion_from_dict(c, tests) for c in category["criteria"]),
             )
             for category in data["categories"]
         )
-        score = Score(**data["score"], categories=categories)
+        points = data["score"].get("tests")
+        score = Score(
+            **{k: v for k, v in data["score"].items() if k != "tests"},
+            categories=categories,
+            tests=tuple(TestPoints(**p) for p in points)
+            if points is not None
+            else _points_of_version_1(categories, tests),
+        )
     return Result(
-        schema_version=data["schema_version"],
+        schema_version=SCHEMA_VERSION,
         grader_version=data["grader_version"],
         task=TaskInfo(**data["task"]),
         submission=SubmissionInfo(**data["submission"]),
         status=Status(data["status"]),
         message=data["message"],
         score=score,
-        tests=tuple(TestOutcome(**{**t, "outcome": Outcome(t["outcome"])}) for t in data["tests"]),
+        tests=tests,
         stages=tuple(
             StageRecord(**{**s, "status": StageStatus(s["status"])}) for s in data["stages"]
         ),
@@ -178,3 +220,50 @@ def result_from_dict(data: dict[str, Any]) -> Result:
         suites=tuple(data["suites"]),
         logs=dict(data["logs"]),
     )
+
+
+def _criterion_from_dict(data: dict[str, Any], tests: tuple[TestOutcome, ...]) -> CriterionScore:
+    lost = tuple(
+        PointLoss(**{**loss, "outcome": Outcome(loss["outcome"])})
+        if isinstance(loss, dict)
+        else _loss_of_version_1(str(loss), data["id"], tests)
+        for loss in data["lost"]
+    )
+    return CriterionScore(**{**data, "lost": lost})
+
+
+_VERSION_1_LOSS = re.compile(r"^-(\d+(?:\.\d+)?): (\S+) (\w+): (.*)$", re.DOTALL)
+
+
+def _loss_of_version_1(text: str, criterion: str, tests: tuple[TestOutcome, ...]) -> PointLoss:
+    """A loss of a 1.0 result, read from its line of text. A line that names no test of the
+    criterion is kept whole and counted hidden, so no view can show it to a candidate."""
+    found = _VERSION_1_LOSS.match(text)
+    test = next(
+        (t for t in tests if found and t.id == found.group(2) and t.criterion == criterion), None
+    )
+    if found is None or test is None:
+        return PointLoss("", "", "hidden", Outcome.FAILED, 0.0, text)
+    return PointLoss(
+        test.id, test.suite, test.visibility, test.outcome, float(found.group(1)), found.group(4)
+    )
+
+
+def _points_of_version_1(
+    categories: tuple[CategoryScore, ...], tests: tuple[TestOutcome, ...]
+) -> tuple[TestPoints, ...]:
+    """Per-test points for a 1.0 result, by the rule scoring applied when it was written."""
+    criteria = {c.id: c for category in categories for c in category.criteria}
+    weights: dict[str, float] = {}
+    for test in tests:
+        weights[test.criterion] = weights.get(test.criterion, 0.0) + test.weight
+    found = []
+    for test in tests:
+        criterion = criteria.get(test.criterion)
+        if criterion is None or not weights[test.criterion]:
+            continue
+        share = criterion.max_points * test.weight / weights[test.criterion]
+        found.append(
+            TestPoints(test.id, test.criterion, round(share * test.earned, 4), round(share, 4))
+        )
+    return tuple(found)

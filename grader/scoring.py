@@ -5,7 +5,9 @@ Pure. The rules, in full:
 - A category is worth its `weight` in points; its criteria share that by their `weight`.
 - A criterion earns its points in proportion to the weight of its tests that passed. Only
   `passed` earns: failed, errored, skipped and not-run tests all lose their share, and each
-  loss is listed with the test and its message.
+  loss is listed as a `PointLoss` (the test, its outcome, its message, the points).
+- Every test's own points (what it earned of the share it was worth) are part of the score:
+  views and exports read them and never work a share out again.
 - A measured test (an engineering measure such as line coverage) carries a `credit`, the
   share of its weight it earned against the task's thresholds; it passes only at full credit,
   and the part it did not earn is listed as lost like any other.
@@ -18,7 +20,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from grader.result import CategoryScore, CriterionScore, Outcome, Score, TestOutcome
+from grader.result import (
+    CategoryScore,
+    CriterionScore,
+    Outcome,
+    PointLoss,
+    Score,
+    TestOutcome,
+    TestPoints,
+)
 from grader.task import RubricSpec
 
 PRECISION = 4
@@ -30,6 +40,7 @@ def score_outcomes(rubric: RubricSpec, outcomes: Sequence[TestOutcome]) -> Score
         by_criterion[outcome.criterion].append(outcome)
 
     categories = []
+    points_of_tests: list[TestPoints] = []
     total_points = total_max = 0.0  # summed unrounded: rounding happens once, when shown
     for category in rubric.categories:
         share_total = sum(criterion.weight for criterion in category.criteria)
@@ -41,8 +52,19 @@ def score_outcomes(rubric: RubricSpec, outcomes: Sequence[TestOutcome]) -> Score
                 continue
             max_points = category.weight * criterion.weight / share_total
             weight_total = sum(test.weight for test in tests)
-            weight_earned = sum(test.weight * test.earned for test in tests)
-            points = max_points * weight_earned / weight_total
+            lost = []
+            points = 0.0
+            for test in tests:
+                share = max_points * test.weight / weight_total
+                earned = share * test.earned
+                points += earned
+                points_of_tests.append(
+                    TestPoints(
+                        test.id, criterion.id, round(earned, PRECISION), round(share, PRECISION)
+                    )
+                )
+                if test.outcome is not Outcome.PASSED:
+                    lost.append(_loss(test, share - earned))
             category_points += points
             category_max += max_points
             criteria.append(
@@ -53,11 +75,7 @@ def score_outcomes(rubric: RubricSpec, outcomes: Sequence[TestOutcome]) -> Score
                     max_points=round(max_points, PRECISION),
                     tests_passed=sum(1 for test in tests if test.outcome is Outcome.PASSED),
                     tests_total=len(tests),
-                    lost=tuple(
-                        _reason(test, max_points * test.weight * (1 - test.earned) / weight_total)
-                        for test in tests
-                        if test.outcome is not Outcome.PASSED
-                    ),
+                    lost=tuple(lost),
                 )
             )
         if criteria:
@@ -80,9 +98,18 @@ def score_outcomes(rubric: RubricSpec, outcomes: Sequence[TestOutcome]) -> Score
         max_points=round(total_max, PRECISION),
         percent=percent,
         categories=tuple(categories),
+        tests=tuple(points_of_tests),
     )
 
 
-def _reason(test: TestOutcome, points: float) -> str:
+def _loss(test: TestOutcome, points: float) -> PointLoss:
     message = test.message.strip().splitlines()[0] if test.message.strip() else "no message"
-    return f"-{points:.2f}: {test.id} {test.outcome.value}: {message}"
+    return PointLoss(
+        test_id=test.id,
+        suite=test.suite,
+        visibility=test.visibility,
+        outcome=test.outcome,
+        points=round(points, PRECISION),
+        message=message,
+        operation=test.operation,
+    )

@@ -111,7 +111,7 @@ def _testcase(test: TestLine, submission: str) -> ET.Element:
     if test.outcome is Outcome.PASSED:
         return case
     tag = {Outcome.FAILED: "failure", Outcome.SKIPPED: "skipped"}.get(test.outcome, "error")
-    lost = f"-{format_points(test.max_points)} points"
+    lost = f"-{format_points(test.max_points - test.points)} points"
     message = one_line(test.message, MESSAGE_LIMIT) or "no message"
     detail = ET.SubElement(
         case, tag, {"type": test.outcome.value, "message": f"{message} ({lost})"}

@@ -32,7 +32,6 @@ from grader.result import (
     StageRecord,
     Status,
     TaskInfo,
-    TestOutcome,
 )
 
 PRECISION = 4
@@ -223,7 +222,7 @@ def candidate_view(result: Result, logs: Mapping[str, str] | None = None) -> Rep
             points=category.points,
             max_points=category.max_points,
             criteria=tuple(
-                _public_criterion(criterion, result.tests, public, redact)
+                _public_criterion(criterion, public, redact)
                 for criterion in category.criteria
                 if any(t.criterion_id == criterion.id for t in public)
             ),
@@ -285,23 +284,17 @@ def _categories(result: Result) -> tuple[CategoryScore, ...]:
 
 
 def _test_lines(result: Result) -> tuple[TestLine, ...]:
-    """Each test with its category and its share of its criterion's points."""
+    """Each test with its category and the points scoring gave it of its share."""
     where = {
         criterion.id: (category, criterion)
         for category in _categories(result)
         for criterion in category.criteria
     }
-    weights: dict[str, float] = defaultdict(float)
-    for test in result.tests:
-        weights[test.criterion] += test.weight
+    points = result.score.test_points() if result.score else {}
     lines = []
     for test in result.tests:
         category, criterion = where.get(test.criterion, (None, None))
-        share = (
-            criterion.max_points * test.weight / weights[test.criterion]
-            if criterion and weights[test.criterion]
-            else 0.0
-        )
+        scored = points.get(test.id)
         lines.append(
             TestLine(
                 id=test.id,
@@ -312,8 +305,8 @@ def _test_lines(result: Result) -> tuple[TestLine, ...]:
                 category_title=category.title if category else "",
                 criterion_id=test.criterion,
                 criterion_title=criterion.title if criterion else "",
-                points=round(share, PRECISION) if test.outcome is Outcome.PASSED else 0.0,
-                max_points=round(share, PRECISION),
+                points=scored.points if scored else 0.0,
+                max_points=scored.max_points if scored else 0.0,
                 duration_s=test.duration_s,
                 message=clean(test.message),
             )
@@ -329,7 +322,7 @@ def _criterion_view(criterion: CriterionScore) -> CriterionView:
         max_points=criterion.max_points,
         tests_passed=criterion.tests_passed,
         tests_total=criterion.tests_total,
-        lost=tuple(clean(reason) for reason in criterion.lost),
+        lost=tuple(clean(loss.describe()) for loss in criterion.lost),
     )
 
 
@@ -346,10 +339,7 @@ def _hidden_figures(lines: list[TestLine]) -> HiddenFigures | None:
 
 
 def _public_criterion(
-    criterion: CriterionScore,
-    tests: tuple[TestOutcome, ...],
-    public: tuple[TestLine, ...],
-    redact: _Redact,
+    criterion: CriterionScore, public: tuple[TestLine, ...], redact: _Redact
 ) -> CriterionView:
     mine = [t for t in public if t.criterion_id == criterion.id]
     return CriterionView(
@@ -359,34 +349,10 @@ def _public_criterion(
         max_points=round(sum(t.max_points for t in mine), PRECISION),
         tests_passed=sum(1 for t in mine if t.passed),
         tests_total=len(mine),
-        lost=tuple(redact(clean(reason)) for reason in _public_reasons(criterion, tests, mine)),
+        lost=tuple(
+            redact(clean(loss.describe())) for loss in criterion.lost if loss.visibility == "public"
+        ),
     )
-
-
-def _public_reasons(
-    criterion: CriterionScore, tests: tuple[TestOutcome, ...], public: list[TestLine]
-) -> list[str]:
-    """The recorded reasons of the public tests that lost points.
-
-    Scoring lists one reason per test that did not pass, in the order of the tests, so they
-    pair up; if they do not (a result written by another version), the reasons are rebuilt
-    from the public tests alone rather than risk keeping a hidden one.
-    """
-    not_passed = [
-        t for t in tests if t.criterion == criterion.id and t.outcome is not Outcome.PASSED
-    ]
-    if len(not_passed) == len(criterion.lost):
-        return [
-            reason
-            for test, reason in zip(not_passed, criterion.lost, strict=True)
-            if test.visibility == "public"
-        ]
-    return [_reason(t) for t in public if not t.passed]
-
-
-def _reason(line: TestLine) -> str:
-    first = line.message.strip().splitlines()[0] if line.message.strip() else "no message"
-    return f"-{line.max_points:.2f}: {line.id} {line.outcome.value}: {first}"
 
 
 def _redacted_line(line: TestLine, redact: _Redact) -> TestLine:

@@ -106,7 +106,7 @@ def test_the_html_report_shows_scores_lost_points_stages_and_logs() -> None:
         assert f'data-category="{category.id}" data-points="{category.points}"' in html
         for criterion in category.criteria:
             for reason in criterion.lost:
-                assert reason.split(": ", 1)[1][:40].replace('"', "&#34;") in html
+                assert reason.describe().split(": ", 1)[1][:40].replace('"', "&#34;") in html
     assert 'data-stage="build"' in html
     assert "12.25 s" in html
     assert 'data-log="build"' in html

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from grader.reports.views import Audience, candidate_view, grader_view, view_for
-from grader.result import Outcome
+from grader.result import Outcome, result_from_dict
 from tests.unit.sample_results import (
     HIDDEN_FAILED,
     LOGS,
@@ -69,20 +69,30 @@ def test_the_candidate_view_keeps_category_totals_and_public_parts() -> None:
     assert api.hidden.max_points + create.max_points == pytest.approx(api.max_points)
 
 
-def test_reasons_are_rebuilt_from_public_tests_when_they_do_not_pair_up() -> None:
-    result = graded_result()
-    assert result.score is not None
-    api = result.score.categories[0]
-    odd = replace(api.criteria[0], lost=("-1.00: something unexpected",))
-    score = replace(result.score, categories=(replace(api, criteria=(odd, *api.criteria[1:])),))
+def test_a_result_of_schema_1_is_read_with_its_losses_and_points() -> None:
+    """1.0 results kept their losses as lines of text and no per-test points."""
+    data = graded_result().to_dict()
+    data["schema_version"] = "1.0"
+    del data["score"]["tests"]
+    for category in data["categories"]:
+        for criterion in category["criteria"]:
+            criterion["lost"] = [
+                f"-{loss['points']:.2f}: {loss['test_id']} {loss['outcome']}: {loss['message']}"
+                for loss in criterion["lost"]
+            ] + ["-1.00: a line that names no test"]
 
-    view = candidate_view(replace(result, score=score))
+    old = result_from_dict(data)
 
+    new = graded_result().score
+    assert old.score is not None
+    assert new is not None
+    assert old.score.test_points() == new.test_points()
+    view = candidate_view(old)
     create = view.categories[0].criteria[0]
     assert create.lost == (
         "-8.75: public/test_pub.py::test_create_rejects failed: "
         "AssertionError: expected 201, got 500 <b>bold</b> | pipe",
-    )
+    ), "hidden losses and the unknown line stay out of the candidate's view"
 
 
 def test_free_text_naming_a_hidden_test_is_redacted_for_candidates() -> None:

@@ -152,9 +152,9 @@ def test_result_round_trips_through_json(make):
 def test_dict_puts_categories_beside_the_score():
     data = graded_result().to_dict()
 
-    assert set(data["score"]) == {"points", "max_points", "percent"}
+    assert set(data["score"]) == {"points", "max_points", "percent", "tests"}
     assert [c["id"] for c in data["categories"]] == ["api", "errors"]
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "2.0"
     assert refused_result().to_dict()["categories"] == []
 
 

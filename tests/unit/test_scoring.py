@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.result import Outcome
+from grader.result import Outcome, PointLoss
 from grader.result import TestOutcome as Run  # aliased: pytest would collect Test*
 from grader.scoring import score_outcomes
 from grader.task import RubricSpec, parse_task_spec
@@ -141,7 +141,7 @@ def test_one_failed_test_of_two_loses_half_the_criterion():
     assert create.points == pytest.approx(20)
     assert create.max_points == pytest.approx(40)
     assert (create.tests_passed, create.tests_total) == (1, 2)
-    assert create.lost == ("-20.00: create_2 failed: expected 201, got 500",)
+    assert described(create.lost) == ("-20.00: create_2 failed: expected 201, got 500",)
     assert score.points == pytest.approx(80)
     assert score.percent == 80.0
     assert criterion_score(score, "api.read").lost == ()
@@ -152,7 +152,8 @@ def test_failure_without_message_says_so():
 
     score = score_outcomes(rubric(), tests)
 
-    assert criterion_score(score, "errors.json").lost == ("-40.00: json_1 failed: no message",)
+    lost = described(criterion_score(score, "errors.json").lost)
+    assert lost == ("-40.00: json_1 failed: no message",)
 
 
 def test_test_weights_are_honoured():
@@ -164,7 +165,7 @@ def test_test_weights_are_honoured():
     create = criterion_score(score_outcomes(rubric(), tests), "api.create")
 
     assert create.points == pytest.approx(30)  # 40 * 3/4
-    assert create.lost == ("-10.00: light failed: nope",)
+    assert described(create.lost) == ("-10.00: light failed: nope",)
 
 
 def test_failing_the_heavy_test_loses_its_weighted_share():
@@ -176,7 +177,7 @@ def test_failing_the_heavy_test_loses_its_weighted_share():
     create = criterion_score(score_outcomes(rubric(), tests), "api.create")
 
     assert create.points == pytest.approx(10)
-    assert create.lost == ("-30.00: heavy failed: nope",)
+    assert described(create.lost) == ("-30.00: heavy failed: nope",)
 
 
 @pytest.mark.parametrize("lost", [Outcome.SKIPPED, Outcome.ERROR, Outcome.NOT_RUN, Outcome.FAILED])
@@ -186,7 +187,7 @@ def test_every_outcome_but_passed_loses_points(lost):
     read = criterion_score(score, "api.read")
     assert read.points == 0
     assert read.max_points == pytest.approx(20)
-    assert read.lost == (f"-20.00: read_1 {lost.value}: boom",)
+    assert described(read.lost) == (f"-20.00: read_1 {lost.value}: boom",)
     assert score.points == pytest.approx(80)
     assert score.max_points == 100
 
@@ -237,7 +238,7 @@ def test_points_and_percent_are_rounded():
 
     assert score.points == 66.6667
     assert score.percent == 66.67
-    assert criterion_score(score, "only.one").lost == ("-33.33: c failed: x",)
+    assert described(criterion_score(score, "only.one").lost) == ("-33.33: c failed: x",)
 
 
 def test_equal_shares_that_do_not_divide_evenly_still_sum_to_the_whole() -> None:
@@ -272,7 +273,7 @@ def test_a_measured_test_earns_its_credit_and_lists_the_rest_as_lost() -> None:
     create = criterion_score(score, "api.create")
     assert create.points == pytest.approx(20 + 15)
     assert (create.tests_passed, create.tests_total) == (1, 2)
-    assert create.lost == ("-5.00: create_2 failed: coverage 60 %: full marks at 80 %",)
+    assert described(create.lost) == ("-5.00: create_2 failed: coverage 60 %: full marks at 80 %",)
 
 
 @pytest.mark.parametrize("lost", [Outcome.ERROR, Outcome.NOT_RUN, Outcome.SKIPPED])
@@ -282,3 +283,22 @@ def test_credit_counts_only_for_a_measure_that_was_taken(lost: Outcome) -> None:
     score = score_outcomes(rubric(), tests)
 
     assert criterion_score(score, "errors.json").points == 0
+
+
+def described(losses: tuple[PointLoss, ...]) -> tuple[str, ...]:
+    return tuple(loss.describe() for loss in losses)
+
+
+def test_each_loss_is_a_record_and_each_test_has_its_points() -> None:
+    tests = [
+        *all_tests(),
+        Run("create_2", "hidden", "api.create", Outcome.FAILED, "hidden", message="500\nmore"),
+    ]
+    tests = [t for t in tests if t.id != "create_2" or t.visibility == "hidden"]
+    score = score_outcomes(rubric(), tests)
+
+    loss = criterion_score(score, "api.create").lost[0]
+    assert loss == PointLoss("create_2", "hidden", "hidden", Outcome.FAILED, 20.0, "500")
+    points = score.test_points()
+    assert (points["create_2"].points, points["create_2"].max_points) == (0.0, 20.0)
+    assert sum(p.points for p in score.tests) == pytest.approx(score.points)
