@@ -154,20 +154,23 @@ def test_a_repository_nested_1100_deep_is_refused_and_its_clone_removed(deep_tmp
 
     reason = refused(f"file://{repo}", deep_tmp / "out")
 
-    assert "is nested 65 levels deep" in reason
+    # measured from git's own listing, before the checkout writes a folder of it
+    assert "is nested 1100 levels deep; at most 64 are allowed" in reason
     assert list(own_tempdir.iterdir()) == []
 
 
-def test_a_kept_clone_is_checked_in_the_folders_the_copy_leaves_out(deep_tmp, own_tempdir):
+def test_a_clone_is_checked_in_the_folders_the_copy_leaves_out(deep_tmp, own_tempdir):
+    """git's listing of the commit is measured before the checkout writes any of it, skipped
+    folders (node_modules) included, with a clone kept for its history or not."""
     repo = deep_repository(deep_tmp / "repo", 70, deep_under="node_modules/pkg")
     keep = deep_tmp / "clone"
 
-    tree = accepted(f"file://{repo}", deep_tmp / "plain")
+    plain = refused(f"file://{repo}", deep_tmp / "plain")
     result = take_in(f"file://{repo}", deep_tmp / "out", LIMITS, keep_clone=keep)
 
-    assert (tree.path / "app.py").is_file()
+    assert plain.startswith("node_modules/pkg/d/.../deep.py is nested 72 levels deep")
     assert isinstance(result, Refusal), result
-    assert result.reason.startswith("node_modules/pkg/d/.../d is nested 65 levels deep")
+    assert result.reason == plain
     assert not keep.exists()
     assert not (deep_tmp / "out").exists()
     assert list(own_tempdir.iterdir()) == []
