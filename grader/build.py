@@ -101,7 +101,8 @@ def build_image(
     dockerfile = choose_dockerfile(tree, runtime)
     if isinstance(dockerfile, BuildFailure):
         return dockerfile
-    text = (tree / dockerfile).read_text(encoding="utf-8", errors="replace")[:DOCKERFILE_LIMIT]
+    # bytes as the engine reads them: read_text would turn a lone "\r" into a line break
+    text = (tree / dockerfile).read_bytes()[:DOCKERFILE_LIMIT].decode("utf-8", "replace")
     problems = policy_problems(text, runtime.base_images)
     if problems:
         reason = "the Dockerfile was refused: " + "; ".join(problems)
