@@ -7,7 +7,6 @@ raised again once everything labelled with the run is gone.
 
 from __future__ import annotations
 
-import json
 import secrets
 import shutil
 import threading
@@ -28,10 +27,16 @@ from grader.pipeline import (
     Submission,
     grade_submission,
 )
-from grader.result import Result, Status, result_from_dict
-from grader.results_store import write_json_atomically
-
-RUN_RECORD = "run.json"
+from grader.result import Result, Status, TaskInfo
+from grader.run_record import (
+    RESULT_FILE,
+    RUN_RECORD,
+    RunRecord,
+    SubmissionEntry,
+    read_result,
+    read_run_record,
+    write_run_record,
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ def grade_batch(
         remove_labelled(client, run_id)  # what the interrupted run left behind
     elif (run_dir / RUN_RECORD).exists():
         raise GraderError(f"{run_dir} holds a run already; pass --resume to continue it")
-    write_json_atomically(run_dir / RUN_RECORD, record)
+    write_run_record(run_dir, record)
     todo = [s for s in submissions if s.id not in results]
     for submission in todo:
         shutil.rmtree(run_dir / submission.id, ignore_errors=True)  # nothing half-written is reused
@@ -109,47 +114,37 @@ def grade_batch(
     return BatchOutcome(run_id, run_dir, tuple(results[s.id] for s in submissions))
 
 
-def read_run_record(run_dir: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((run_dir / RUN_RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise GraderError(f"no run to read at {run_dir}: {error}") from None
-    if not isinstance(data, dict) or "submissions" not in data:
-        raise GraderError(f"{run_dir / RUN_RECORD} is not a run record")
-    return data
-
-
-def completed_results(run_dir: Path, record: dict[str, Any]) -> dict[str, Result]:
+def completed_results(run_dir: Path, record: RunRecord) -> dict[str, Result]:
     """The complete results of an earlier attempt at the same run (none is half-written:
     result.json is replaced atomically). Results of a grader fault are graded again."""
     earlier = read_run_record(run_dir)
-    if earlier["task"] != record["task"] or earlier["suites"] != record["suites"]:
+    if earlier.task != record.task or earlier.suites != record.suites:
         raise GraderError(
-            f"the task or its suites changed since run {record['run_id']} was started; "
+            f"the task or its suites changed since run {record.run_id} was started; "
             "grade it again with `grader regrade` instead of resuming"
         )
-    if earlier["submissions"] != record["submissions"]:
-        listed = len(earlier["submissions"])
+    if earlier.submissions != record.submissions:
+        listed = len(earlier.submissions)
         raise GraderError(
-            f"resume run {record['run_id']} with the same submissions it was started with "
+            f"resume run {record.run_id} with the same submissions it was started with "
             f"({listed} listed in {RUN_RECORD}), or with none to take them from there"
         )
     done = {}
-    for submission in record["submissions"]:
-        path = run_dir / submission["id"] / "result.json"
+    for submission in record.submissions:
         try:
-            result = result_from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
+            result = read_result(run_dir / submission.id / RESULT_FILE)
+        except (OSError, ValueError):
             continue
         if result.status is not Status.HARNESS_ERROR:
-            done[submission["id"]] = result
+            done[submission.id] = result
     return done
 
 
-def _run_record(run_id: str, plan: GradingPlan, submissions: list[Submission]) -> dict[str, Any]:
-    return {
-        "run_id": run_id,
-        "task": {"id": plan.task.id, "version": plan.task.spec.version, "sha256": plan.task.sha256},
-        "suites": [suite.id for suite in plan.suites],
-        "submissions": [{"id": s.id, "source": s.source} for s in submissions],
-    }
+def _run_record(run_id: str, plan: GradingPlan, submissions: list[Submission]) -> RunRecord:
+    task = plan.task
+    return RunRecord(
+        run_id=run_id,
+        task=TaskInfo(task.id, task.spec.version, task.sha256),
+        suites=plan.suite_ids(),
+        submissions=tuple(SubmissionEntry(s.id, s.source) for s in submissions),
+    )

@@ -24,7 +24,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from grader.batch import grade_batch, name_submissions, new_run_id, read_run_record
+from grader.batch import grade_batch, name_submissions, new_run_id
 from grader.calibrate import Calibration, calibrate, load_calibration
 from grader.check import check_folder, check_url, find_check_task, public_plan
 from grader.console import ProgressView, print_summary, result_in_brief
@@ -39,6 +39,7 @@ from grader.pipeline import plan_grading, public_suite_ids
 from grader.regrade import regrade
 from grader.reports.command import render_reports, report_command
 from grader.result import Result, Status
+from grader.run_record import read_run_record
 from grader.spec_task import spec_task
 from grader.task import Task
 from grader.task_checks import coverage_problems
@@ -176,7 +177,7 @@ def _grade(
         if not run_id:
             raise click.UsageError("--resume continues a run: name it with --run-id")
         if not sources:
-            sources = tuple(s["source"] for s in read_run_record(out / run_id)["submissions"])
+            sources = tuple(s.source for s in read_run_record(out / run_id).submissions)
     if not sources:
         raise click.UsageError("name at least one submission to grade")
     if public_only:
@@ -466,13 +467,13 @@ def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: P
     """
     console = Console()
     record = read_run_record(run_dir)
-    task = load_task(task_ref or record["task"]["id"], TaskLocation.find(tasks_dir))
+    task = load_task(task_ref or record.task.id, TaskLocation.find(tasks_dir))
     console.print(
-        f"regrading run {record['run_id']} (task {record['task']['version']}) against "
+        f"regrading run {record.run_id} (task {record.task.version}) against "
         f"{task.id} {task.spec.version}",
         highlight=False,
     )
-    names = [s["id"] for s in record["submissions"]]
+    names = [s.id for s in record.submissions]
     with ProgressView(console, names) as view:
         done = regrade(run_dir, task, jobs=jobs, emit=view)
     table = Table(title="regrade")

@@ -8,17 +8,17 @@ folder `<run>-regrade-<time>`; the old one is left as it was.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.batch import grade_batch, new_run_id, read_run_record
+from grader.batch import grade_batch, new_run_id
 from grader.errors import GraderError
 from grader.events import Listener, ignore
 from grader.pipeline import plan_grading, selectable_suite_ids
-from grader.result import Result, result_from_dict
+from grader.result import Result
 from grader.result_diff import ScoreChange, compare_results
+from grader.run_record import RESULT_FILE, read_result, read_run_record
 from grader.task import Task
 
 
@@ -35,23 +35,21 @@ def regrade(
     record = read_run_record(run_dir)
     before: list[tuple[str, Result]] = []
     missing = []
-    for submission in record["submissions"]:
-        path = run_dir / submission["id"] / "result.json"
+    for submission in record.submissions:
         try:
-            before.append((submission["source"], result_from_dict(json.loads(path.read_text()))))
-        except (OSError, ValueError, KeyError, TypeError):
-            missing.append(submission["id"])
+            before.append((submission.source, read_result(run_dir / submission.id / RESULT_FILE)))
+        except (OSError, ValueError):
+            missing.append(submission.id)
     if not before:
         raise GraderError(f"{run_dir} has no result to regrade")
-    known = set(selectable_suite_ids(task))
-    suites = tuple(suite for suite in record["suites"] if suite in known)
+    suites = record.selected(tuple(s.id for s in task.spec.suites), selectable_suite_ids(task))
     sources = [_graded_source(run_dir, source, result) for source, result in before]
     outcome = grade_batch(
         sources,
         plan_grading(task, suites),
         run_dir.parent,
         jobs=jobs,
-        run_id=f"{record['run_id']}-regrade-{new_run_id()}",
+        run_id=f"{record.run_id}-regrade-{new_run_id()}",
         emit=emit,
         client=client,
     )

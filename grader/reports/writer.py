@@ -18,7 +18,6 @@ over as it is.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,13 +30,12 @@ from grader.reports.junit import render_junit
 from grader.reports.leaderboard import LeaderboardEntry, render_leaderboard
 from grader.reports.markdown import render_run_summary, render_submission_summary
 from grader.reports.views import Audience, ReportView, view_for
-from grader.result import Result, result_from_dict
+from grader.result import Result
 from grader.results_store import write_json_atomically, write_text_atomically
+from grader.run_record import RESULT_FILE, read_result
 
-RESULT_FILE = "result.json"
 CANDIDATE_FOLDER = "candidate"
 LOG_READ_LIMIT = 64 * 1024
-RESULT_READ_LIMIT = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -82,11 +80,8 @@ def load_results(run_dir: Path) -> tuple[list[LoadedResult], list[str]]:
         if not path.is_file() or path.is_symlink():
             continue
         try:
-            if path.stat().st_size > RESULT_READ_LIMIT:
-                raise ValueError(f"larger than {RESULT_READ_LIMIT} bytes")
-            data = json.loads(path.read_text(encoding="utf-8"))
-            loaded.append(LoadedResult(folder, result_from_dict(data)))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            loaded.append(LoadedResult(folder, read_result(path)))
+        except (OSError, ValueError) as error:
             problems.append(f"{path}: not a readable result ({type(error).__name__}: {error})")
     return loaded, problems
 

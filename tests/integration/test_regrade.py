@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import SOLUTIONS, copy_tasks
+from grader.run_record import read_result
+from tests.conftest import REPO, SOLUTIONS, copy_tasks
 
 NEW_HIDDEN_TEST = """
 import pytest
@@ -59,3 +60,27 @@ def test_regrade_grades_the_snapshots_against_the_new_tests(
     regraded = list(out.glob("v1-regrade-*"))
     assert len(regraded) == 1
     assert (regraded[0] / "reference" / "result.json").is_file()
+
+
+def test_a_regrade_plans_every_stage_the_run_graded(docker_client: Any, tmp_path: Path) -> None:
+    """library-api has reference suites, the fuzz stage and the engineering stage: a regrade
+    of its run grades them all again, so every category keeps its points."""
+    variant = REPO / "tasks" / "library-api" / "solutions" / "no-etag"
+    out = tmp_path / "results"
+    first = grader("grade", str(variant), "--task", "library-api", "--out", str(out),
+                   "--run-id", "all-stages")  # fmt: skip
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = read_result(out / "all-stages" / "no-etag" / "result.json")
+    assert {"fuzz", "engineering"} <= set(before.suites)
+
+    done = grader("regrade", str(out / "all-stages"))
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    (regraded,) = out.glob("all-stages-regrade-*")
+    after = read_result(regraded / "no-etag" / "result.json")
+    assert after.suites == before.suites
+    assert before.score is not None
+    assert after.score is not None
+    assert {c.id: c.points for c in after.score.categories} == {
+        c.id: c.points for c in before.score.categories
+    }

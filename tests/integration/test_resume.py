@@ -77,7 +77,15 @@ def test_resume_refuses_a_changed_list_of_submissions(docker_client: Any, tmp_pa
     out = tmp_path / "results"
     (out / RUN_ID).mkdir(parents=True)
     (out / RUN_ID / "run.json").write_text(
-        json.dumps({"run_id": RUN_ID, "task": {}, "suites": [], "submissions": []})
+        json.dumps(
+            {
+                "format": 2,
+                "run_id": RUN_ID,
+                "suites": [],
+                "submissions": [],
+                "task": {"id": "notes-api", "version": "0.0.1", "sha256": "0" * 64},
+            }
+        )
     )
     done = subprocess.run(
         grade_command(out, "--resume", str(SOLUTIONS / "reference")),
