@@ -6,9 +6,10 @@ own deadline. The checks are schemathesis's own, run on the answer as data; `fuz
 turns what they found into bugs, deviations and points.
 
 The replay ends early when it can tell nothing more: at the stage's budget (or what is left of
-the submission's), when a case gets no answer and the app is no longer running, or when
+the submission's), when a case gets no answer and the app is no longer running, when
 `SILENT_STREAK` cases in a row got no answer at all and the health path does not answer 2xx
-either. A case cut short by the deadline is dropped: the grader ended it, not the app.
+either, or when twice as many in a row got none, whatever the health path says. A case cut
+short by the deadline is dropped: the grader ended it, not the app.
 """
 
 from __future__ import annotations
@@ -107,14 +108,17 @@ def replay(
                 last_silence = unanswered[-1].findings[0].detail if unanswered[-1].findings else ""
             elif sent:
                 silent = 0
-            if silent >= SILENT_STREAK:
-                silent = 0  # asked again after as many more, if the app still answers its health
+            silence = (
+                f"stopped after {silent} consecutive cases got no answer from the app "
+                f"(the last, {case.id}: {last_silence})"
+            )
+            if silent >= 2 * SILENT_STREAK:
+                result.stopped = f"{silence}, though its health path answers"
+                break
+            if silent == SILENT_STREAK:
                 health = _health(client, health_path)
                 if health:
-                    result.stopped = (
-                        f"stopped after {SILENT_STREAK} consecutive cases got no answer from "
-                        f"the app (the last, {case.id}: {last_silence}), and {health}"
-                    )
+                    result.stopped = f"{silence}, and {health}"
                     break
     result.duration_s = round(time.monotonic() - started, 3)
     return result

@@ -17,7 +17,9 @@ With `--grader-report PATH` it writes every test's outcome there as JSON (with `
 the planned tests); the harness reads that file, never anything the app printed.
 
 With `--grader-stop-after-unreachable N` the session stops once N tests in a row could not
-reach the app and its health path does not answer 2xx either. A test could not reach the app
+reach the app and its health path does not answer 2xx either, or once 2N tests in a row could
+not, whatever the health path says (an app that answers only its health path tells the tests
+nothing more; one broken feature seldom has 2N tests in a row). A test could not reach the app
 when it ended (in setup or call) on a refused, reset or cut connection, a request deadline, or
 its own time limit; a test the app answered, even wrongly, ends the streak, and a skipped one
 leaves it as it is. The report then says why (`stopped`), and the tests not reached keep no
@@ -109,7 +111,8 @@ def criterion_of(item: pytest.Item) -> tuple[str, float]:
 
 
 class _UnreachableStreak:
-    """Counts the tests in a row that could not reach the app; says when to stop."""
+    """Counts the tests in a row that could not reach the app; says when to stop: at `limit`
+    if the health path fails too, at twice `limit` in any case."""
 
     def __init__(self, limit: int, config: pytest.Config) -> None:
         self.limit = limit
@@ -123,9 +126,13 @@ class _UnreachableStreak:
             self.count, self.last = self.count + 1, unreachable
         elif outcome in ("passed", "failed"):
             self.count = 0  # the app answered
-        if self.count < self.limit:
+        if self.count >= 2 * self.limit:
+            return (
+                f"after {self.count} consecutive tests could not reach the app (the last: "
+                f"{self.last}), though its health path answers"
+            )
+        if self.count != self.limit:
             return ""
-        self.count = 0  # asked again after as many more, if the app still answers its health
         health = self._health()
         if not health:
             return ""

@@ -103,6 +103,17 @@ def test_a_silent_operation_does_not_end_the_stage_while_the_health_path_answers
     assert len(replayed.runs) == 7
 
 
+def test_twice_the_streak_ends_the_stage_whatever_the_health_path_says(spec: Path) -> None:
+    with dripping_server("headers", lambda path: path == "/items") as url:
+        replayed = replay(spec, cases(14), fuzz(), url, health_path="/health")
+    assert len(replayed.runs) == 2 * SILENT_STREAK
+    assert replayed.stopped.startswith(
+        f"stopped after {2 * SILENT_STREAK} consecutive cases got no answer from the app "
+        "(the last, c0010: AnswerTooSlow: response not complete after 0.8 s)"
+    )
+    assert replayed.stopped.endswith("though its health path answers")
+
+
 def test_the_submission_budget_bounds_the_stage_and_drops_the_case_it_cut(spec: Path) -> None:
     started = time.monotonic()
     with dripping_server("headers", lambda path: path == "/items") as url:

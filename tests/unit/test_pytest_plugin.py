@@ -384,12 +384,20 @@ def test_five_unreachable_tests_in_a_row_stop_the_session(suite, app_url):
     assert data["exitstatus"] == 2  # pytest's own word for a session stopped early
 
 
-def test_a_streak_goes_on_while_the_health_path_answers(suite, app_url):
-    data, tests = run_steps(suite, ["unreachable"] * 8, app_url, app_url)
+def test_a_streak_goes_on_while_the_health_path_answers_but_not_for_ever(suite, app_url):
+    data, tests = run_steps(suite, ["unreachable"] * 9 + ["answered"], app_url, app_url)
 
-    assert [t["outcome"] for t in tests] == ["failed"] * 8
+    assert [t["outcome"] for t in tests] == ["failed"] * 10
     assert data["stopped"] == ""
     assert data["exitstatus"] == 1
+
+    data, tests = run_steps(suite, ["unreachable"] * 12, app_url, app_url)
+
+    assert [t["outcome"] for t in tests] == ["failed"] * 10 + ["not_run"] * 2
+    assert data["stopped"] == (
+        "after 10 consecutive tests could not reach the app "
+        "(the last: ConnectError: [Errno 111] Connection refused), though its health path answers"
+    )
 
 
 def test_an_answer_ends_a_streak_and_a_skip_leaves_it_as_it_is(suite, app_url):
