@@ -7,23 +7,23 @@ running their folder exactly as `grader grade` would. The task comes from `--tas
 
 from __future__ import annotations
 
+import tempfile
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from grader.batch import grade_batch
-from grader.engineering_stage import SUITE_ID as ENGINEERING
-from grader.engineering_stage import load_engineering_plan
 from grader.errors import TaskError
 from grader.events import Listener, ignore
-from grader.fuzz_stage import load_fuzz_plan
 from grader.pipeline import GradingPlan, assemble_result, now, plan_grading
 from grader.probe import NotReady, probe_until_ready
 from grader.result import Result, StageRecord, StageStatus, Status, SubmissionInfo, TestOutcome
 from grader.run import ContainerState
+from grader.stages import AppUnderTest
+from grader.stages.ordered import stages_of
 from grader.suites import plan_suite, run_suite
 from grader.task import Task, format_validation_error
 from grader.task_files import TaskLocation, load_task
@@ -76,22 +76,18 @@ def public_plan(task: Task, hidden_checks: int | None) -> CheckPlan:
     if hidden_checks is None:
         hidden = [suite for suite in task.spec.suites if suite.visibility == "hidden"]
         hidden_checks = sum(len(plan_suite(task, suite)) for suite in hidden)
-        fuzz = load_fuzz_plan(task)
-        if fuzz is not None and fuzz.spec.visibility == "hidden":
-            hidden_checks += len(fuzz.planned)
-        measured = load_engineering_plan(task)
-        if measured is not None and measured.spec.visibility == "hidden":
-            hidden_checks += len(measured.planned)
-    engineering = task.spec.engineering
-    if engineering is not None and engineering.visibility == "public":
-        public += (ENGINEERING,)  # built and run from the folder; not with --url
+        for stage in stages_of(task):
+            if not stage.is_public(task):
+                hidden_checks += len(stage.plan(task).planned)
+    # the public stages: those that read the folder run with `grader check .`, not with --url
+    public += tuple(stage.id for stage in stages_of(task) if stage.is_public(task))
     return CheckPlan(plan_grading(task, public), hidden_checks)
 
 
 def check_url(checked: CheckPlan, url: str) -> Result:
-    """Run the public suites against a server that is already running at `url`: the
-    engineering stage needs the submission's folder, so it is left out."""
-    plan, runtime = replace(checked.plan, engineering=None), checked.plan.task.spec.runtime
+    """Run the public suites and stages against a server that is already running at `url`:
+    the stages that read the submission's folder (engineering) are left out."""
+    plan, runtime = checked.plan.without_source_stages(), checked.plan.task.spec.runtime
     base_url = url.rstrip("/")
     submission = SubmissionInfo(id="local", source=base_url)
     started_at = now()
@@ -120,6 +116,16 @@ def check_url(checked: CheckPlan, url: str) -> Result:
         if ran.fault:
             return assemble_result(plan, submission, Status.HARNESS_ERROR, ran.fault,
                                    tuple(outcomes), tuple(stages), started_at)  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="grader-check-") as scratch:
+        for planned in plan.stages:  # those that need no folder: the app is all there is
+            app = AppUnderTest(
+                client=None, base_url=base_url, runtime=runtime, is_running=lambda: True,
+                workdir=Path(scratch), source=Path(scratch), history=None, image_id="",
+                name="", labels={},
+            )  # fmt: skip
+            staged = planned.stage.run(planned.plan, app)
+            outcomes.extend(staged.outcomes)
+            stages.append(StageRecord(planned.id, StageStatus.OK, 0.0, staged.summary))
     return assemble_result(plan, submission, Status.GRADED, "checked", tuple(outcomes),
                            tuple(stages), started_at)  # fmt: skip
 

@@ -34,6 +34,7 @@ from grader.errors import GraderError, TaskError
 from grader.feedback import feedback_lines, feedback_markdown
 from grader.fuzz_cases import dump_cases
 from grader.fuzz_record import record
+from grader.fuzz_stage import SUITE_ID as FUZZ
 from grader.kit import export_kit
 from grader.pipeline import plan_grading, public_suite_ids
 from grader.regrade import regrade
@@ -266,9 +267,7 @@ def tasks_show(task_ref: str, tasks_dir: Path | None) -> None:
     )
     plan = plan_grading(task)
     table = Table(title="rubric")
-    planned = {**plan.planned, **({"fuzz": plan.fuzz.planned} if plan.fuzz else {})}
-    if plan.engineering:
-        planned["engineering"] = plan.engineering.planned
+    planned = {**plan.planned, **{stage.id: stage.planned for stage in plan.stages}}
     for column in ("criterion", "title", "points", *planned):
         table.add_column(column)
     for category in spec.rubric.categories:
@@ -321,10 +320,14 @@ def tasks_validate(
                 click.echo(f"  - {problem}")
             continue
         counts = ", ".join(f"{len(tests)} {suite}" for suite, tests in plan.planned.items())
-        if plan.fuzz is not None and plan.fuzz.cases is not None:
-            counts += f", {len(plan.fuzz.planned)} fuzz ({len(plan.fuzz.cases.cases)} cases)"
-        elif plan.fuzz is not None:
-            counts += f", fuzz cases generated from the app's {plan.fuzz.spec.served_at}"
+        for stage in plan.stages:
+            fuzz = stage.plan if stage.id == FUZZ else None
+            if fuzz is not None and fuzz.cases is None:
+                counts += f", fuzz cases generated from the app's {fuzz.spec.served_at}"
+                continue
+            counts += f", {len(stage.planned)} {stage.id}"
+            if fuzz is not None:
+                counts += f" ({len(fuzz.cases.cases)} cases)"
         click.echo(f"{ref}: ok ({counts} tests)")
         if calibration is None or quick:
             click.echo("  calibration: " + ("skipped (--quick)" if quick else "none"))

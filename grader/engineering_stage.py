@@ -26,11 +26,19 @@ from grader.engineering.grading import SUITE_ID, grade_engineering, planned_test
 from grader.engineering.own_tests import OwnTests, OwnTestsNotRun
 from grader.engineering.typecheck import typecheck_tree
 from grader.engineering.typecheck_summary import TypeCheckSummary
-from grader.own_tests_run import OwnTestsRun
+from grader.errors import TaskError
+from grader.own_tests_run import OwnTestsRun, run_own_tests
 from grader.result import Outcome, TestOutcome
+from grader.stages import AppUnderTest, StageResult
 from grader.task import EngineeringSpec, Task
 
-__all__ = ["SUITE_ID", "EngineeringPlan", "EngineeringRun", "load_engineering_plan"]
+__all__ = [
+    "SUITE_ID",
+    "EngineeringPlan",
+    "EngineeringRun",
+    "EngineeringStage",
+    "load_engineering_plan",
+]
 
 DYNAMIC_MEASURES = frozenset({"own_tests", "coverage"})
 
@@ -131,3 +139,48 @@ def _own_tests_json(own: OwnTestsRun) -> dict[str, object]:
             "least_covered": [str(f) for f in result.least_covered],
         }
     return {**base, "ran": False, "reason": result.reason}
+
+
+class EngineeringStage:
+    """The engineering stage as one of the pipeline's stages (`grader.stages`)."""
+
+    id = SUITE_ID
+    needs_source = True
+    task_section = "engineering"
+
+    def in_task(self, task: Task) -> bool:
+        return task.spec.engineering is not None
+
+    def is_public(self, task: Task) -> bool:
+        spec = task.spec.engineering
+        return spec is not None and spec.visibility == "public"
+
+    def kit_files(self, task: Task) -> tuple[str, ...]:
+        return ()
+
+    def plan(self, task: Task) -> EngineeringPlan:
+        plan = load_engineering_plan(task)
+        if plan is None:
+            raise TaskError(f"task {task.id} has no [engineering] section")
+        return plan
+
+    def run(self, plan: EngineeringPlan, app: AppUnderTest) -> StageResult:
+        timeout_s = plan.spec.test_timeout_s
+
+        def run_tests() -> OwnTestsRun:
+            return run_own_tests(
+                app.client, app.image_id, app.runtime, app.source, app.workdir, app.name,
+                dict(app.labels), timeout_s,
+            )  # fmt: skip
+
+        measured = run_engineering(plan, app.source, app.history, run_tests, skip=app.generated)
+        logs = {SUITE_ID: measured.report}
+        if measured.tests_log:
+            logs["own-tests"] = measured.tests_log
+        return StageResult(
+            measured.outcomes,
+            measured.summary,
+            logs,
+            stopped=measured.fault or "",
+            fault=measured.fault,
+        )

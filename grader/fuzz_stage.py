@@ -23,6 +23,7 @@ from grader.fuzz_replay import Replay, replay
 from grader.fuzz_verdict import KINDS, distinct_failures, fuzz_outcomes, plan_fuzz, summary
 from grader.fuzz_verdict import test_id as fuzz_test_id
 from grader.result import Outcome, TestOutcome
+from grader.stages import AppUnderTest, StageResult
 from grader.task import FuzzSpec, Task
 
 SUITE_ID = "fuzz"
@@ -180,3 +181,41 @@ def _fetch_served_spec(fuzz: FuzzSpec, base_url: str, workdir: Path) -> FuzzPlan
     if not cases.cases:
         return f"the app's document at {fuzz.served_at} has no operation to call"
     return FuzzPlan(fuzz, spec_path, cases, plan_fuzz(cases, fuzz))
+
+
+class FuzzStage:
+    """The fuzz stage as one of the pipeline's stages (`grader.stages`)."""
+
+    id = SUITE_ID
+    needs_source = False
+    task_section = "fuzz"
+
+    def in_task(self, task: Task) -> bool:
+        return task.spec.fuzz is not None
+
+    def is_public(self, task: Task) -> bool:
+        return task.spec.fuzz is not None and task.spec.fuzz.visibility == "public"
+
+    def kit_files(self, task: Task) -> tuple[str, ...]:
+        fuzz = task.spec.fuzz
+        return () if fuzz is None or fuzz.served_at is not None else (fuzz.spec, fuzz.cases)
+
+    def plan(self, task: Task) -> FuzzPlan:
+        plan = load_fuzz_plan(task)
+        if plan is None:
+            raise TaskError(f"task {task.id} has no [fuzz] section")
+        return plan
+
+    def run(self, plan: FuzzPlan, app: AppUnderTest) -> StageResult:
+        fuzzed = run_fuzz(
+            plan,
+            app.base_url,
+            app.runtime.port,
+            app.is_running,
+            app.workdir,
+            budget_s=app.budget_s,
+            health_path=app.runtime.health_path,
+        )
+        return StageResult(
+            fuzzed.outcomes, fuzzed.summary, {SUITE_ID: fuzzed.log}, stopped=fuzzed.stopped
+        )

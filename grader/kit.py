@@ -16,6 +16,7 @@ import tomli_w
 
 from grader.check import CHECK_CONFIG, public_plan
 from grader.errors import GraderError
+from grader.stages.ordered import stages_of
 from grader.task import Task
 
 KIT_FOLDER = "grader-kit"
@@ -38,16 +39,11 @@ def export_kit(task: Task, out: Path) -> Path:
     tests_folder = out / KIT_FOLDER / "reference_tests" / task.id
     task_folder.mkdir(parents=True)
     tests_folder.mkdir(parents=True)
-    fuzz = task.spec.fuzz if task.spec.fuzz and task.spec.fuzz.visibility == "public" else None
-    engineering = task.spec.engineering
-    if engineering is not None and engineering.visibility != "public":
-        engineering = None
-    public_spec = task.spec.model_copy(
-        update={"suites": public, "fuzz": fuzz, "engineering": engineering}
-    )
+    hidden_stages = {s.task_section: None for s in stages_of(task) if not s.is_public(task)}
+    public_spec = task.spec.model_copy(update={"suites": public, **hidden_stages})
     data = public_spec.model_dump(mode="json", exclude_none=True, by_alias=True)
-    if fuzz is not None:  # a public fuzz stage runs in the self-check too
-        for name in (fuzz.spec, fuzz.cases):
+    for stage in stages_of(task):  # a public stage runs in the self-check too
+        for name in stage.kit_files(task) if stage.is_public(task) else ():
             (task_folder / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(task.root / name, task_folder / name)
     (task_folder / "task.toml").write_text(tomli_w.dumps(data), encoding="utf-8")

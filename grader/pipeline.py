@@ -31,15 +31,10 @@ from typing import Any
 
 from grader.build import GENERATED_DOCKERFILE, BuildFailure, build_image
 from grader.engine import labels_for
-from grader.engineering_stage import SUITE_ID as ENGINEERING
-from grader.engineering_stage import EngineeringPlan, load_engineering_plan, run_engineering
 from grader.errors import TaskError
 from grader.events import Listener, StageFinished, StageStarted, SubmissionGraded, ignore
-from grader.fuzz_stage import SUITE_ID as FUZZ
-from grader.fuzz_stage import FuzzPlan, load_fuzz_plan, run_fuzz
 from grader.intake import IntakeLimits, Refusal, is_git_url, take_in
 from grader.listening import diagnose, listening_sockets
-from grader.own_tests_run import run_own_tests
 from grader.probe import NotReady, probe_until_ready
 from grader.result import (
     Outcome,
@@ -63,6 +58,8 @@ from grader.run import (
 )
 from grader.scoring import score_outcomes
 from grader.snapshot import write_snapshot
+from grader.stages import AppUnderTest, StagePlan
+from grader.stages.ordered import stages_of
 from grader.suites import plan_suite, run_suite
 from grader.task import RuntimeSpec, SuiteSpec, Task
 from grader.version import VERSION
@@ -84,66 +81,59 @@ class Submission:
 
 @dataclass(frozen=True)
 class GradingPlan:
-    """What every submission of a run is graded against: the task and its planned tests."""
+    """What every submission of a run is graded against: the task, its planned reference
+    suites, and the stages after them (`grader.stages.ordered`) that the run selected."""
 
     task: Task
     suites: tuple[SuiteSpec, ...]
     planned: dict[str, tuple[TestOutcome, ...]]
-    fuzz: FuzzPlan | None = None  # the fuzz stage, when the task has one and it is selected
-    engineering: EngineeringPlan | None = None  # likewise the engineering stage
+    stages: tuple[StagePlan, ...] = ()
 
     def all_planned(self) -> tuple[TestOutcome, ...]:
         tests = tuple(test for suite in self.suites for test in self.planned[suite.id])
-        return (
-            tests
-            + (self.fuzz.planned if self.fuzz else ())
-            + (self.engineering.planned if self.engineering else ())
-        )
+        return tests + tuple(test for stage in self.stages for test in stage.planned)
 
     def suite_ids(self) -> tuple[str, ...]:
-        return (
-            tuple(suite.id for suite in self.suites)
-            + ((FUZZ,) if self.fuzz else ())
-            + ((ENGINEERING,) if self.engineering else ())
-        )
+        return tuple(suite.id for suite in self.suites) + tuple(s.id for s in self.stages)
+
+    def stage_plan(self, stage_id: str) -> Any:
+        """The plan of one of the selected stages, or None."""
+        return next((s.plan for s in self.stages if s.id == stage_id), None)
+
+    def without_source_stages(self) -> GradingPlan:
+        """The plan less the stages that read the submission's folder (for a URL alone)."""
+        return replace(self, stages=tuple(s for s in self.stages if not s.stage.needs_source))
 
 
 def public_suite_ids(task: Task) -> tuple[str, ...]:
-    """What a public-only run selects: the public suites, and the fuzz and engineering stages
-    if they are public."""
+    """What a public-only run selects: the public suites, and the public stages."""
     public = tuple(s.id for s in task.spec.suites if s.visibility == "public")
-    fuzz, engineering = task.spec.fuzz, task.spec.engineering
-    return (
-        public
-        + ((FUZZ,) if fuzz is not None and fuzz.visibility == "public" else ())
-        + ((ENGINEERING,) if engineering is not None and engineering.visibility == "public" else ())
-    )
+    return public + tuple(stage.id for stage in stages_of(task) if stage.is_public(task))
 
 
 def selectable_suite_ids(task: Task) -> tuple[str, ...]:
-    """The suites, then the stages (`fuzz`, `engineering`) the task has, as a run names them."""
-    stages = ((FUZZ,) if task.spec.fuzz else ()) + ((ENGINEERING,) if task.spec.engineering else ())
-    return tuple(suite.id for suite in task.spec.suites) + stages
+    """The suites, then the stages the task has, as a run names them."""
+    return tuple(suite.id for suite in task.spec.suites) + tuple(s.id for s in stages_of(task))
 
 
 def plan_grading(task: Task, suite_ids: tuple[str, ...] = ()) -> GradingPlan:
-    """Select suites (all when none are named; `fuzz` and `engineering` name those stages) and
-    collect their tests once for the run."""
+    """Select suites and stages (all when none are named) and plan their tests once for the
+    run."""
     known = {suite.id: suite for suite in task.spec.suites}
     selectable = selectable_suite_ids(task)
-    stages = selectable[len(known) :]
     unknown = [s for s in suite_ids if s not in selectable]
     if unknown:
         raise TaskError(
             f"task {task.id} has no suite {unknown[0]!r} (suites: {', '.join(selectable)})"
         )
-    suites = (
-        tuple(known[s] for s in suite_ids if s not in stages) if suite_ids else task.spec.suites
+    suites = tuple(known[s] for s in suite_ids if s in known) if suite_ids else task.spec.suites
+    stages = tuple(
+        StagePlan(stage, stage.plan(task))
+        for stage in stages_of(task)
+        if not suite_ids or stage.id in suite_ids
     )
-    fuzz = load_fuzz_plan(task) if not suite_ids or FUZZ in suite_ids else None
-    engineering = load_engineering_plan(task) if not suite_ids or ENGINEERING in suite_ids else None
     return GradingPlan(
-        task, suites, {suite.id: plan_suite(task, suite) for suite in suites}, fuzz, engineering
+        task, suites, {suite.id: plan_suite(task, suite) for suite in suites}, stages
     )
 
 
@@ -401,49 +391,38 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             message = f"suite {suite.id}: {ran.fault}; see {grading.logs[f'tests-{suite.id}']}"
             return grading.finish(Status.HARNESS_ERROR, message, tuple(outcomes))
 
-    fuzz = grading.plan.fuzz
-    if fuzz is not None and not grading.out_of_time(FUZZ, fuzz.planned, outcomes):
-        with grading.stage(FUZZ) as stage:
-            fuzzed = run_fuzz(
-                fuzz,
-                app.base_url,
-                runtime.port,
-                lambda: container_state(app.container).running,
-                workdir,
-                budget_s=grading.budget_left_s(),
-                health_path=runtime.health_path,
-            )
-            outcomes.extend(fuzzed.outcomes)
-            grading.keep_log(FUZZ, fuzzed.log)
-            stage.detail = fuzzed.summary + (f"; {fuzzed.stopped}" if fuzzed.stopped else "")
-            if fuzzed.stopped:
-                stage.failed(stage.detail)
-
-    engineering = grading.plan.engineering
-    if engineering is not None and not grading.out_of_time(
-        ENGINEERING, engineering.planned, outcomes
-    ):
-        with grading.stage(ENGINEERING) as stage:
-            timeout_s = engineering.spec.test_timeout_s
-            image_id, tests_in = built.image_id, tree.path
-            measured = run_engineering(
-                engineering,
-                tree.path,
-                _history_root(source, clone),
-                lambda: run_own_tests(
-                    client, image_id, runtime, tests_in, workdir, name, labels, timeout_s
+    container = app.container
+    for planned_stage in grading.plan.stages:
+        if grading.out_of_time(planned_stage.id, planned_stage.planned, outcomes):
+            continue
+        with grading.stage(planned_stage.id) as stage:
+            staged = planned_stage.stage.run(
+                planned_stage.plan,
+                AppUnderTest(
+                    client=client,
+                    base_url=app.base_url,
+                    runtime=runtime,
+                    is_running=lambda: container_state(container).running,
+                    workdir=workdir,
+                    source=tree.path,
+                    history=_history_root(source, clone),
+                    image_id=built.image_id,
+                    name=name,
+                    labels=labels,
+                    generated=(GENERATED_DOCKERFILE,)
+                    if built.dockerfile == GENERATED_DOCKERFILE
+                    else (),
+                    budget_s=grading.budget_left_s(),
                 ),
-                skip=(GENERATED_DOCKERFILE,) if built.dockerfile == GENERATED_DOCKERFILE else (),
             )
-            outcomes.extend(measured.outcomes)
-            grading.keep_log(ENGINEERING, measured.report)
-            if measured.tests_log:
-                grading.keep_log("own-tests", measured.tests_log)
-            stage.detail = measured.summary
-            if measured.fault:
-                stage.failed(measured.fault)
-        if measured.fault:
-            return grading.finish(Status.HARNESS_ERROR, measured.fault, tuple(outcomes))
+            outcomes.extend(staged.outcomes)
+            for log_name, text in staged.logs.items():
+                grading.keep_log(log_name, text)
+            stage.detail = staged.summary + (f"; {staged.stopped}" if staged.stopped else "")
+            if staged.stopped:
+                stage.failed(stage.detail)
+        if staged.fault:
+            return grading.finish(Status.HARNESS_ERROR, staged.fault, tuple(outcomes))
 
     grading.keep_log("app", full_log(app.container))
     state = container_state(app.container)
