@@ -40,8 +40,8 @@ import time
 import uuid
 from pathlib import Path
 
-from grader.task import Task
-from grader.task_files import TaskLocation, load_task
+from grader.core.task import Task
+from grader.runs.task_files import TaskLocation, load_task
 
 REPO = Path(__file__).resolve().parent.parent
 NAIVE_SLEEP_S = 3.0

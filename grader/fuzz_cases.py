@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from grader.errors import TaskError
+from grader.core.errors import TaskError
 
 FORMAT = "grader-fuzz-cases/1"
 Mode = Literal["positive", "negative"]

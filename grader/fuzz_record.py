@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.errors import TaskError
+from grader.core.errors import TaskError
 from grader.fuzz_cases import (
     Body,
     CaseFile,

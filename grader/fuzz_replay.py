@@ -24,7 +24,7 @@ import httpx
 
 from grader.bounded_client import BoundedClient, within
 from grader.fuzz_cases import CaseFile, CaseRun, Finding, FuzzCase, requires_credentials
-from grader.task import FuzzAuthSpec, FuzzSpec
+from grader.core.task import FuzzAuthSpec, FuzzSpec
 
 RESPONSE_LIMIT = 2 * 1024 * 1024
 USER_AGENT = "grader-fuzz"

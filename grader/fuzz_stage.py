@@ -16,15 +16,15 @@ from pathlib import Path
 import httpx
 
 from grader.bounded_client import BoundedClient, within
-from grader.errors import TaskError
+from grader.core.errors import TaskError
+from grader.core.result import Outcome, TestOutcome
+from grader.core.task import FuzzSpec, Task
 from grader.fuzz_cases import CaseFile, load_cases, spec_digest
 from grader.fuzz_record import record
 from grader.fuzz_replay import Replay, replay
 from grader.fuzz_verdict import KINDS, distinct_failures, fuzz_outcomes, plan_fuzz, summary
 from grader.fuzz_verdict import test_id as fuzz_test_id
-from grader.result import Outcome, TestOutcome
 from grader.stages import AppUnderTest, StageResult
-from grader.task import FuzzSpec, Task
 
 SUITE_ID = "fuzz"
 SERVED_SPEC_LIMIT = 5 * 1024 * 1024

@@ -20,9 +20,9 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from grader.core.result import Outcome, TestOutcome
+from grader.core.task import FuzzSpec
 from grader.fuzz_cases import CaseFile, CaseRun, Finding
-from grader.result import Outcome, TestOutcome
-from grader.task import FuzzSpec
 
 KINDS = (("bug", "bugs"), ("deviation", "contract"))
 BODY_SHOWN = 300

@@ -29,14 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from grader.build import GENERATED_DOCKERFILE, BuildFailure, build_image
-from grader.engine import labels_for
-from grader.errors import TaskError
-from grader.events import Listener, StageFinished, StageStarted, SubmissionGraded, ignore
-from grader.intake import IntakeLimits, Refusal, is_git_url, take_in
-from grader.listening import diagnose, listening_sockets
-from grader.probe import NotReady, probe_until_ready
-from grader.result import (
+from grader.core.errors import TaskError
+from grader.core.events import Listener, StageFinished, StageStarted, SubmissionGraded, ignore
+from grader.core.result import (
     Outcome,
     Result,
     StageRecord,
@@ -46,8 +41,10 @@ from grader.result import (
     TaskInfo,
     TestOutcome,
 )
-from grader.results_store import write_log, write_result
-from grader.run import (
+from grader.core.scoring import score_outcomes
+from grader.core.task import RuntimeSpec, SuiteSpec, Task
+from grader.runs.results_store import write_log, write_result
+from grader.sandbox.container import (
     AppContainer,
     StartFailure,
     container_state,
@@ -56,12 +53,15 @@ from grader.run import (
     start_app,
     stop_app,
 )
-from grader.scoring import score_outcomes
-from grader.snapshot import write_snapshot
+from grader.sandbox.engine import labels_for
 from grader.stages import AppUnderTest, StagePlan
+from grader.stages.build.image import GENERATED_DOCKERFILE, BuildFailure, build_image
+from grader.stages.intake.snapshot import write_snapshot
+from grader.stages.intake.take_in import IntakeLimits, Refusal, is_git_url, take_in
 from grader.stages.ordered import stages_of
-from grader.suites import plan_suite, run_suite
-from grader.task import RuntimeSpec, SuiteSpec, Task
+from grader.stages.probe.listening import diagnose, listening_sockets
+from grader.stages.probe.probe import NotReady, probe_until_ready
+from grader.stages.reference_tests.suites import plan_suite, run_suite
 from grader.version import VERSION
 
 MESSAGE_TAIL_LINES = 15

@@ -357,7 +357,7 @@ def restart_app(pytestconfig: pytest.Config, base_url: str) -> Callable[[], None
     timeout_s = float(pytestconfig.getoption("--grader-startup-timeout"))
 
     def restart() -> None:
-        from grader.restart import restart_container  # docker is needed only here
+        from grader.sandbox.restart import restart_container  # docker is needed only here
 
         problem = restart_container(str(container), base_url, health_path, timeout_s)
         if problem:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import tomli_w
 
-from grader.errors import TaskError
+from grader.core.errors import TaskError
+from grader.core.task import Task
 from grader.fuzz_cases import dump_cases
 from grader.fuzz_record import record
-from grader.task import Task
-from grader.task_files import TaskLocation, load_task
+from grader.runs.task_files import TaskLocation, load_task
 
 TASK_ID = "spec"
 CASES_FILE = "fuzz-cases.json"

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from grader.engine import LABEL_MANAGED, connect, require_image
-from grader.errors import EngineUnavailable
+from grader.core.errors import EngineUnavailable
 from grader.reports.screenshots import find_chromium
-from grader.task_files import TaskLocation
+from grader.runs.task_files import TaskLocation
+from grader.sandbox.engine import LABEL_MANAGED, connect, require_image
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "tests" / "scenarios"

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from grader.errors import GraderError
+from grader.core.errors import GraderError
 from grader.reports.screenshots import require_chromium, take_screenshot
 from grader.reports.views import Audience
 from grader.reports.writer import RunReports, run_file, write_run_reports

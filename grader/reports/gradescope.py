@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.core.result import Status
 from grader.reports.untrusted_text import shorten
 from grader.reports.views import CategoryView, ReportView, TestLine
-from grader.result import Status
 
 NAME_LIMIT = 200
 OUTPUT_LIMIT = 8000

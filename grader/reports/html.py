@@ -13,6 +13,7 @@ import re
 
 import jinja2
 
+from grader.core.result import Outcome, StageStatus, Status
 from grader.reports.figures import (
     format_percent,
     format_points,
@@ -23,7 +24,6 @@ from grader.reports.figures import (
 )
 from grader.reports.untrusted_text import one_line, shorten
 from grader.reports.views import ReportView
-from grader.result import Outcome, StageStatus, Status
 
 _REASON = re.compile(r"-(\d+(?:\.\d+)?): (.*)", re.DOTALL)
 ID_LIMIT = 160

@@ -16,10 +16,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from grader.core.result import Outcome, Status
 from grader.reports.figures import format_number, format_points
 from grader.reports.untrusted_text import one_line, shorten
 from grader.reports.views import CategoryView, ReportView, TestLine
-from grader.result import Outcome, Status
 
 NAME_LIMIT = 200
 MESSAGE_LIMIT = 500

@@ -11,9 +11,9 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from grader.core.result import Status
 from grader.reports.html import template_environment
 from grader.reports.views import ReportView, category_columns
-from grader.result import Status
 
 
 @dataclass(frozen=True)

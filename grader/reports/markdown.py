@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from grader.core.result import Status
 from grader.reports.figures import format_percent, format_points
 from grader.reports.untrusted_text import one_line, shorten
 from grader.reports.views import ReportView, category_columns
-from grader.result import Status
 
 ID_LIMIT = 80
 REASON_LIMIT = 300

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from grader.errors import GraderError
+from grader.core.errors import GraderError
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT_S = 90.0

@@ -23,8 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from grader.reports.untrusted_text import clean, last_lines
-from grader.result import (
+from grader.core.result import (
     CategoryScore,
     CriterionScore,
     Outcome,
@@ -33,6 +32,7 @@ from grader.result import (
     Status,
     TaskInfo,
 )
+from grader.reports.untrusted_text import clean, last_lines
 
 PRECISION = 4
 LOG_LINES = 150

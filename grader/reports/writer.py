@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from grader.core.result import Result
 from grader.reports.csv_export import render_scores_csv
 from grader.reports.gradescope import gradescope_results
 from grader.reports.html import render_html_report
@@ -30,9 +31,8 @@ from grader.reports.junit import render_junit
 from grader.reports.leaderboard import LeaderboardEntry, render_leaderboard
 from grader.reports.markdown import render_run_summary, render_submission_summary
 from grader.reports.views import Audience, ReportView, view_for
-from grader.result import Result
-from grader.results_store import write_json_atomically, write_text_atomically
-from grader.run_record import RESULT_FILE, read_result
+from grader.runs.results_store import write_json_atomically, write_text_atomically
+from grader.runs.run_record import RESULT_FILE, read_result
 
 CANDIDATE_FOLDER = "candidate"
 LOG_READ_LIMIT = 64 * 1024

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from grader.result import TestOutcome
-from grader.task import RuntimeSpec, Task
+from grader.core.result import TestOutcome
+from grader.core.task import RuntimeSpec, Task
 
 
 class Planned(Protocol):

@@ -7,10 +7,10 @@ list instead of naming any stage. A new stage is a module and one entry here.
 
 from __future__ import annotations
 
-from grader.engineering_stage import EngineeringStage
+from grader.core.task import Task
 from grader.fuzz_stage import FuzzStage
 from grader.stages import Stage
-from grader.task import Task
+from grader.stages.engineering.stage import EngineeringStage
 
 STAGES: tuple[Stage, ...] = (FuzzStage(), EngineeringStage())
 

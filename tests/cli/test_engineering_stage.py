@@ -1,4 +1,4 @@
-"""`grader.engineering_stage.run_engineering`: the static half on a real folder and its git
+"""`grader.stages.engineering.stage.run_engineering`: the static half on a real folder and its git
 history, with the candidate's tests replaced by what their run returned."""
 
 from __future__ import annotations
@@ -7,12 +7,13 @@ import json
 import subprocess
 from pathlib import Path
 
-from grader.engineering.grading import planned_tests
-from grader.engineering.own_tests import OwnTests, OwnTestsNotRun
-from grader.engineering_stage import EngineeringPlan, run_engineering
-from grader.own_tests_run import OwnTestsRun
-from grader.result import Outcome
-from grader.task import EngineeringSpec
+from grader.stages.engineering.grading import planned_tests
+from grader.stages.engineering.own_tests import OwnTests, OwnTestsNotRun
+
+from grader.core.result import Outcome
+from grader.core.task import EngineeringSpec
+from grader.stages.engineering.own_tests_run import OwnTestsRun
+from grader.stages.engineering.stage import EngineeringPlan, run_engineering
 from tests.unit.sample_projects import CLEAN
 
 SPEC = EngineeringSpec.model_validate(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.task_files import TaskLocation
+from grader.runs.task_files import TaskLocation
 from tests.cli.test_tasks_commands import grader
 from tests.conftest import REPO
 

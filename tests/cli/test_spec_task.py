@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.errors import TaskError
+from grader.core.errors import TaskError
 from grader.fuzz_stage import load_fuzz_plan
 from grader.spec_task import spec_task
 from tests.cli.test_tasks_commands import grader

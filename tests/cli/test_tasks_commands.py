@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader.task_files import TaskLocation
+from grader.runs.task_files import TaskLocation
 from tests.conftest import copy_tasks
 
 

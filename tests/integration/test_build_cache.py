@@ -8,10 +8,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from grader.batch import grade_batch
+from grader.core.result import Result
 from grader.pipeline import plan_grading
-from grader.result import Result
-from grader.task_files import TaskLocation, load_task
+from grader.runs.batch import grade_batch
+from grader.runs.task_files import TaskLocation, load_task
 from tests.conftest import REPO, SOLUTIONS, labelled_leftovers
 
 

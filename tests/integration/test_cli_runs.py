@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grader.engine import labels_for
+from grader.sandbox.engine import labels_for
 from tests.conftest import SCENARIOS, SOLUTIONS, labelled_leftovers
 
 NOTHING = {"containers": [], "networks": [], "volumes": [], "images": []}

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from grader.batch import BatchOutcome, grade_batch
+from grader.core.result import Outcome, Result, Status
 from grader.pipeline import plan_grading
-from grader.result import Outcome, Result, Status
-from grader.task_files import load_task
+from grader.runs.batch import BatchOutcome, grade_batch
+from grader.runs.task_files import load_task
 from tests.conftest import SCENARIOS, copy_tasks, labelled_leftovers, set_runtime
 
 

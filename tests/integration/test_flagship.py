@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from grader.batch import grade_batch
+from grader.core.result import Status
 from grader.pipeline import plan_grading
-from grader.result import Status
-from grader.task_files import TaskLocation, load_task
+from grader.runs.batch import grade_batch
+from grader.runs.task_files import TaskLocation, load_task
 from tests.conftest import REPO
 
 REFERENCE = REPO / "tasks" / "library-api" / "solutions" / "reference"

@@ -19,13 +19,13 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.build import Built, build_image
-from grader.engine import labels_for
-from grader.intake import IntakeLimits, SourceTree, take_in
-from grader.probe import Ready, probe_until_ready
-from grader.result import Outcome, Result, result_from_dict
-from grader.run import AppContainer, container_state, start_app, stop_app
-from grader.task_files import TaskLocation, load_task
+from grader.core.result import Outcome, Result, result_from_dict
+from grader.runs.task_files import TaskLocation, load_task
+from grader.sandbox.container import AppContainer, container_state, start_app, stop_app
+from grader.sandbox.engine import labels_for
+from grader.stages.build.image import Built, build_image
+from grader.stages.intake.take_in import IntakeLimits, SourceTree, take_in
+from grader.stages.probe.probe import Ready, probe_until_ready
 from tests.conftest import REPO
 
 SOLUTIONS = REPO / "tasks" / "library-api" / "solutions"

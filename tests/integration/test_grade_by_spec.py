@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from grader.result import Outcome, Status, result_from_dict
+from grader.core.result import Outcome, Status, result_from_dict
 from tests.conftest import REPO
 
 PROJECT = REPO / "tests" / "scenarios" / "spec_smorest"

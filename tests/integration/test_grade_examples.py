@@ -12,10 +12,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from grader.batch import grade_batch
+from grader.core.result import Result, Status
 from grader.pipeline import plan_grading
-from grader.result import Result, Status
-from grader.task_files import TaskLocation, load_task
+from grader.runs.batch import grade_batch
+from grader.runs.task_files import TaskLocation, load_task
 from tests.conftest import REPO, SOLUTIONS, labelled_leftovers
 
 SCHEMA = json.loads((REPO / "grader" / "schema" / "result.schema.json").read_text())

@@ -16,11 +16,11 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.build import Built, build_image
-from grader.engine import labels_for
-from grader.intake import IntakeLimits, SourceTree, take_in
-from grader.run import AppContainer, start_app, stop_app
-from grader.task_files import TaskLocation, load_task
+from grader.runs.task_files import TaskLocation, load_task
+from grader.sandbox.container import AppContainer, start_app, stop_app
+from grader.sandbox.engine import labels_for
+from grader.stages.build.image import Built, build_image
+from grader.stages.intake.take_in import IntakeLimits, SourceTree, take_in
 from tests.conftest import REPO, SOLUTIONS
 
 RUN_ID = "hardening"

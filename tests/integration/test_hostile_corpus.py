@@ -31,10 +31,10 @@ import docker.errors
 import jsonschema
 import pytest
 
-from grader.batch import BatchOutcome, grade_batch
+from grader.core.result import Result, Status
 from grader.pipeline import plan_grading
-from grader.result import Result, Status
-from grader.task_files import load_task
+from grader.runs.batch import BatchOutcome, grade_batch
+from grader.runs.task_files import load_task
 from tests.conftest import REPO, SOLUTIONS, copy_tasks, labelled_leftovers, set_runtime
 
 CORPUS = REPO / "tests" / "hostile"

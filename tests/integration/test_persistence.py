@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from grader.batch import grade_batch
+from grader.core.result import Outcome, Result, Status
 from grader.pipeline import plan_grading
-from grader.result import Outcome, Result, Status
-from grader.task_files import TaskLocation, load_task
+from grader.runs.batch import grade_batch
+from grader.runs.task_files import TaskLocation, load_task
 from tests.conftest import SOLUTIONS, copy_tasks
 
 PERSISTENCE_TEST = """

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from grader.run_record import read_result
+from grader.runs.run_record import read_result
 from tests.conftest import REPO, SOLUTIONS, copy_tasks
 
 NEW_HIDDEN_TEST = """

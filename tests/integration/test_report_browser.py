@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from grader.batch import grade_batch
 from grader.pipeline import plan_grading
 from grader.reports.screenshots import dump_dom, take_screenshot
 from grader.reports.views import Audience
 from grader.reports.writer import write_run_reports
-from grader.task_files import TaskLocation, load_task
+from grader.runs.batch import grade_batch
+from grader.runs.task_files import TaskLocation, load_task
 from tests.conftest import REPO, SCENARIOS, SOLUTIONS
 from tests.unit.sample_results import (
     SECRETS,

@@ -14,11 +14,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from grader.build import Built, build_image
-from grader.engine import labels_for, remove_labelled
-from grader.probe import Ready, probe_until_ready
-from grader.run import container_state
-from grader.task_files import TaskLocation, load_task
+from grader.runs.task_files import TaskLocation, load_task
+from grader.sandbox.container import container_state
+from grader.sandbox.engine import labels_for, remove_labelled
+from grader.stages.build.image import Built, build_image
+from grader.stages.probe.probe import Ready, probe_until_ready
 from tests.conftest import REPO, SOLUTIONS, free_port
 
 RESTART_TEST = """

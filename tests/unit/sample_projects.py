@@ -3,7 +3,7 @@ built from it with one change each."""
 
 from __future__ import annotations
 
-from grader.engineering.inputs import GitCommit, GitHistory, SourceFile, SourceTree
+from grader.stages.engineering.inputs import GitCommit, GitHistory, SourceFile, SourceTree
 
 APP_INIT = '''\
 """The library API."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.result import (
+from grader.core.result import (
     Outcome,
     Result,
     StageRecord,
@@ -19,9 +19,9 @@ from grader.result import (
     SubmissionInfo,
     TaskInfo,
 )
-from grader.result import TestOutcome as Run  # aliased: pytest would collect Test*
-from grader.scoring import score_outcomes
-from grader.task import parse_task_spec
+from grader.core.result import TestOutcome as Run  # aliased: pytest would collect Test*
+from grader.core.scoring import score_outcomes
+from grader.core.task import parse_task_spec
 
 TASK = """
 id = "mini"

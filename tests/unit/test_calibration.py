@@ -1,15 +1,15 @@
-"""`grader.calibration`: the table is checked against the rubric, and verdicts are exact."""
+"""`grader.core.calibration`: the table is checked against the rubric, and verdicts are exact."""
 
 from __future__ import annotations
 
 import pytest
 
-from grader.calibration import folder_problems, judge, parse_calibration
-from grader.errors import TaskError
-from grader.result import Outcome, Result, Status, SubmissionInfo, TaskInfo
-from grader.result import TestOutcome as Run  # aliased: pytest would collect Test*
-from grader.scoring import score_outcomes
-from grader.task import TaskSpec, parse_task_spec
+from grader.core.calibration import folder_problems, judge, parse_calibration
+from grader.core.errors import TaskError
+from grader.core.result import Outcome, Result, Status, SubmissionInfo, TaskInfo
+from grader.core.result import TestOutcome as Run  # aliased: pytest would collect Test*
+from grader.core.scoring import score_outcomes
+from grader.core.task import TaskSpec, parse_task_spec
 
 TASK = """
 id = "mini"

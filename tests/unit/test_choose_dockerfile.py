@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.build import GENERATED_DOCKERFILE, BuildFailure, choose_dockerfile
-from grader.task import RuntimeSpec
+from grader.core.task import RuntimeSpec
+from grader.stages.build.image import GENERATED_DOCKERFILE, BuildFailure, choose_dockerfile
 
 FACTORY = "from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n"
 

@@ -1,10 +1,10 @@
-"""`grader.dockerfile_policy`: what reaches around the sandbox is refused, the rest is not."""
+"""`build.dockerfile_policy`: what reaches around the sandbox is refused, the rest is not."""
 
 from __future__ import annotations
 
 import pytest
 
-from grader.dockerfile_policy import LONGEST, instructions, policy_problems
+from grader.stages.build.dockerfile_policy import LONGEST, instructions, policy_problems
 
 ALLOWED = ("python:3.11-slim",)
 ORDINARY = """\

@@ -1,4 +1,4 @@
-"""`grader.engineering.code_quality`: type hints, complexity, lines of code, unparsable files."""
+"""`engineering.code_quality`: type hints, complexity, lines of code, unparsable files."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import ast
 
 import pytest
 
-from grader.engineering.code_quality import complexity, measure_code_quality, python_code_lines
-from grader.engineering.findings import Severity
+from grader.stages.engineering.code_quality import (
+    complexity,
+    measure_code_quality,
+    python_code_lines,
+)
+from grader.stages.engineering.findings import Severity
 from tests.unit.sample_projects import source_tree
 
 

@@ -1,9 +1,10 @@
-"""`grader.engineering.delivery`: README sections, Dockerfile, CI, committed .env, tests."""
+"""`grader.stages.engineering.delivery`: README sections, Dockerfile, CI, committed .env, tests."""
 
 from __future__ import annotations
 
-from grader.engineering.delivery import measure_delivery
-from grader.engineering.findings import Evidence, Severity
+from grader.stages.engineering.delivery import measure_delivery
+from grader.stages.engineering.findings import Evidence, Severity
+
 from tests.unit.sample_projects import CLEAN, changed, source_tree
 
 

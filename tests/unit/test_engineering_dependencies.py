@@ -1,9 +1,9 @@
-"""`grader.engineering.dependencies`: pins, lock files and the vulnerability check not run."""
+"""`engineering.dependencies`: pins, lock files and the vulnerability check not run."""
 
 from __future__ import annotations
 
-from grader.engineering.dependencies import VULNERABILITY_NOTE, measure_dependencies
-from grader.engineering.findings import Severity
+from grader.stages.engineering.dependencies import VULNERABILITY_NOTE, measure_dependencies
+from grader.stages.engineering.findings import Severity
 from tests.unit.sample_projects import source_tree
 
 

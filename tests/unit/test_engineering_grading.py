@@ -1,4 +1,4 @@
-"""`grader.engineering.grading` and `own_tests`: each measure a task weights becomes one test,
+"""`engineering.grading` and `own_tests`: each measure a task weights becomes one test,
 with credit against its thresholds and the evidence for every point it loses."""
 
 from __future__ import annotations
@@ -7,19 +7,19 @@ import json
 
 import pytest
 
-from grader.engineering.grading import grade_engineering, planned_tests, scaled_credit
-from grader.engineering.inputs import GitUnavailable
-from grader.engineering.lint_summary import LintNotRun, parse_ruff_json
-from grader.engineering.own_tests import OwnTests, OwnTestsNotRun, parse_own_tests
-from grader.engineering.report import analyse
-from grader.engineering.typecheck_summary import (
+from grader.core.errors import TaskError
+from grader.core.result import Outcome
+from grader.core.task import EngineeringSpec, parse_task_spec
+from grader.stages.engineering.grading import grade_engineering, planned_tests, scaled_credit
+from grader.stages.engineering.inputs import GitUnavailable
+from grader.stages.engineering.lint_summary import LintNotRun, parse_ruff_json
+from grader.stages.engineering.own_tests import OwnTests, OwnTestsNotRun, parse_own_tests
+from grader.stages.engineering.report import analyse
+from grader.stages.engineering.typecheck_summary import (
     TypeCheckNotRun,
     TypeCheckSummary,
     parse_mypy_output,
 )
-from grader.errors import TaskError
-from grader.result import Outcome
-from grader.task import EngineeringSpec, parse_task_spec
 from tests.unit.sample_projects import APP_INIT, CLEAN, CLEAN_HISTORY, source_tree
 
 GREEN = OwnTests(10, 0, 0, 0, (), 92.0, ())

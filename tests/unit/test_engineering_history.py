@@ -1,10 +1,11 @@
-"""`grader.engineering.history`: what the commits show."""
+"""`grader.stages.engineering.history`: what the commits show."""
 
 from __future__ import annotations
 
-from grader.engineering.findings import Severity
-from grader.engineering.history import measure_history
-from grader.engineering.inputs import GitCommit, GitHistory, GitUnavailable
+from grader.stages.engineering.findings import Severity
+from grader.stages.engineering.history import measure_history
+from grader.stages.engineering.inputs import GitCommit, GitHistory, GitUnavailable
+
 from tests.unit.sample_projects import CLEAN_HISTORY
 
 

@@ -1,4 +1,4 @@
-"""`grader.engineering.lint` and `lint_summary`: ruff's findings per thousand lines, by family.
+"""`engineering.lint` and `lint_summary`: ruff's findings per thousand lines, by family.
 
 The last tests run the real ruff on files under `tmp_path`.
 """
@@ -8,8 +8,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.engineering.lint import lint_tree, run_ruff
-from grader.engineering.lint_summary import FamilyCount, LintNotRun, LintSummary, parse_ruff_json
+from grader.stages.engineering.lint import lint_tree, run_ruff
+from grader.stages.engineering.lint_summary import (
+    FamilyCount,
+    LintNotRun,
+    LintSummary,
+    parse_ruff_json,
+)
 
 
 def ruff_item(code: str | None, filename: str = "/s/app.py") -> dict[str, object]:

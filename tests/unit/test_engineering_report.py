@@ -1,4 +1,4 @@
-"""`grader.engineering.report.analyse`: a clean Flask project has no problem, and each planted
+"""`report.analyse`: a clean Flask project has no problem, and each planted
 defect gives exactly its finding, at its file and line."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from grader.engineering import lint_tree, read_git_history, read_tree
-from grader.engineering.code_quality import python_code_lines
-from grader.engineering.findings import Severity
-from grader.engineering.inputs import GitUnavailable
-from grader.engineering.lint_summary import LintNotRun, parse_ruff_json
-from grader.engineering.report import EngineeringReport, analyse
+from grader.stages.engineering import lint_tree, read_git_history, read_tree
+from grader.stages.engineering.code_quality import python_code_lines
+from grader.stages.engineering.findings import Severity
+from grader.stages.engineering.inputs import GitUnavailable
+from grader.stages.engineering.lint_summary import LintNotRun, parse_ruff_json
+from grader.stages.engineering.report import EngineeringReport, analyse
 from tests.unit.sample_projects import (
     APP_INIT,
     BOOKS,

@@ -1,4 +1,4 @@
-"""`grader.engineering.source`: a submission's files and git log, read without running them.
+"""`grader.stages.engineering.source`: a submission's files and git log, read without running them.
 
 These run on real files and a real local git repository under `tmp_path`.
 """
@@ -9,8 +9,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from grader.engineering.inputs import GitHistory, GitUnavailable
-from grader.engineering.source import read_git_history, read_tree
+from grader.stages.engineering.inputs import GitHistory, GitUnavailable
+from grader.stages.engineering.source import read_git_history, read_tree
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:

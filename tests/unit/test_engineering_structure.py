@@ -1,10 +1,11 @@
-"""`grader.engineering.structure`: factory, blueprints, configuration and migrations, with
+"""`grader.stages.engineering.structure`: factory, blueprints, configuration and migrations, with
 where each was seen."""
 
 from __future__ import annotations
 
-from grader.engineering.findings import Evidence, Severity
-from grader.engineering.structure import measure_structure
+from grader.stages.engineering.findings import Evidence, Severity
+from grader.stages.engineering.structure import measure_structure
+
 from tests.unit.sample_projects import CLEAN, source_tree
 
 

@@ -1,4 +1,4 @@
-"""`grader.flask_dockerfile`: find a Flask app's WSGI target and write a Dockerfile for it."""
+"""`build.flask_dockerfile`: find a Flask app's WSGI target and write a Dockerfile for it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from grader.flask_dockerfile import (
+from grader.stages.build.flask_dockerfile import (
     WsgiTarget,
     candidate_paths,
     find_wsgi_target,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from grader.errors import TaskError
+from grader.core.errors import TaskError
 from grader.fuzz_cases import (
     Body,
     CaseFile,

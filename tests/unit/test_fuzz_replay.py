@@ -12,8 +12,8 @@ from grader.fuzz_cases import CaseFile, FuzzCase
 from grader.fuzz_replay import SILENT_STREAK, replay
 from grader.fuzz_stage import FuzzPlan, run_fuzz
 from grader.fuzz_verdict import plan_fuzz
-from grader.result import Outcome
-from grader.task import FuzzSpec
+from grader.core.result import Outcome
+from grader.core.task import FuzzSpec
 from tests.unit.dripping_server import Drip, dripping_server
 
 SPEC = """

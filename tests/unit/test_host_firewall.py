@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.host_firewall import host_name_servers, is_ours
+from grader.sandbox.firewall import host_name_servers, is_ours
 
 
 def test_a_run_owns_only_rules_that_name_it_exactly() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import docker.errors
 import pytest
 
-from grader.engine import _remove_images
+from grader.sandbox.engine import _remove_images
 
 
 @dataclass

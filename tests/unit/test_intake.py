@@ -1,4 +1,4 @@
-"""`grader.intake.take_in`: folders, archives and git URLs become checked, hashed trees.
+"""`take_in`: folders, archives and git URLs become checked, hashed trees.
 
 Everything here runs on real files under `tmp_path`; the git tests use a local repository.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.intake import IntakeLimits, Refusal, SourceTree, submission_name, take_in
+from grader.stages.intake.take_in import IntakeLimits, Refusal, SourceTree, submission_name, take_in
 
 MIB = 1024 * 1024
 LIMITS = IntakeLimits()

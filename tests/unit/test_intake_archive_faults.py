@@ -1,4 +1,4 @@
-"""`grader.intake.take_in` on archives that are damaged, encrypted, oddly compressed or whose
+"""`take_in` on archives that are damaged, encrypted, oddly compressed or whose
 tar headers declare more than the byte budget: each is a `Refusal` naming what is wrong.
 
 The archives are made here, byte by byte where the standard library would not write them.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.intake import IntakeLimits, Refusal, SourceTree, take_in
+from grader.stages.intake.take_in import IntakeLimits, Refusal, SourceTree, take_in
 
 MIB = 1024 * 1024
 TEXT = "".join(f"line {i}: {i * i}\n" for i in range(3000)).encode()

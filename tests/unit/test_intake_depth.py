@@ -1,4 +1,4 @@
-"""`grader.intake.take_in` refuses trees nested deeper than `IntakeLimits.max_depth`.
+"""`grader.stages.intake.take_in.take_in` refuses trees nested deeper than `IntakeLimits.max_depth`.
 
 Python 3.11's os.walk and shutil.rmtree recurse once per folder level, so a tree 1,100
 folders deep would end every later step in a RecursionError. The depth is checked before a
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.intake import IntakeLimits, Refusal, SourceTree, take_in
+from grader.stages.intake.take_in import IntakeLimits, Refusal, SourceTree, take_in
 
 DEEP = 1100
 LIMITS = IntakeLimits()

@@ -1,9 +1,9 @@
-"""`grader.listening`: /proc/net/tcp{,6} parsed, and the port mistakes told apart."""
+"""`grader.stages.probe.listening`: /proc/net/tcp{,6} parsed, and the port mistakes told apart."""
 
 from __future__ import annotations
 
-from grader.listening import diagnose, listening_sockets
-from grader.result import Status
+from grader.core.result import Status
+from grader.stages.probe.listening import diagnose, listening_sockets
 
 HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n"
 TAIL = " 00000000:00000000 00:00000000 00000000 10001 0 4242 1 0 100 0 0 10 0\n"

@@ -1,4 +1,4 @@
-"""`grader.naming`: names from user input, safe for folders, tags and labels."""
+"""`grader.core.naming`: names from user input, safe for folders, tags and labels."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from grader.naming import safe_name, unique_names
+from grader.core.naming import safe_name, unique_names
 
 SAFE = re.compile(r"^[a-z0-9]([a-z0-9_.-]*[a-z0-9])?$")
 

@@ -15,16 +15,16 @@ from dataclasses import replace
 
 import pytest
 
+from grader.core.result import Outcome, Result, Score
+from grader.core.result import TestOutcome as Run  # aliased: pytest would collect Test*
+from grader.core.scoring import score_outcomes
+from grader.core.task import parse_task_spec
 from grader.reports.csv_export import render_scores_csv
 from grader.reports.figures import format_number, format_points
 from grader.reports.gradescope import gradescope_results
 from grader.reports.junit import render_junit
 from grader.reports.markdown import render_submission_summary
 from grader.reports.views import candidate_view, grader_view
-from grader.result import Outcome, Result, Score
-from grader.result import TestOutcome as Run  # aliased: pytest would collect Test*
-from grader.scoring import score_outcomes
-from grader.task import parse_task_spec
 from tests.unit.sample_results import TASK, TESTS, graded_result
 
 MEASURED = (

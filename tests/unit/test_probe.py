@@ -1,4 +1,4 @@
-"""`grader.probe.probe_until_ready` against servers on 127.0.0.1: no answer, however slowly it
+"""`probe.probe_until_ready` against servers on 127.0.0.1: no answer, however slowly it
 drips, keeps the probe past its start-up time limit."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from grader.probe import NotReady, Ready, probe_until_ready
-from grader.result import Status
-from grader.run import ContainerState
+from grader.core.result import Status
+from grader.sandbox.container import ContainerState
+from grader.stages.probe.probe import NotReady, Ready, probe_until_ready
 from tests.conftest import free_port
 from tests.unit.dripping_server import Drip, dripping_server
 

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import pkgutil
 from pathlib import Path
 
 import pytest
 
+import grader.core
+
 PURE_MODULES = (
-    "grader.task",
-    "grader.task_checks",
-    "grader.scoring",
-    "grader.result",
-    "grader.events",
-    "grader.flask_dockerfile",
-    "grader.naming",
-    "grader.calibration",
-    "grader.feedback",
-    "grader.listening",
-    "grader.dockerfile_policy",
-    "grader.result_diff",
+    "grader.core.task",
+    "grader.core.task_checks",
+    "grader.core.scoring",
+    "grader.core.result",
+    "grader.core.events",
+    "grader.stages.build.flask_dockerfile",
+    "grader.core.naming",
+    "grader.core.calibration",
+    "grader.reports.feedback",
+    "grader.stages.probe.listening",
+    "grader.stages.build.dockerfile_policy",
+    "grader.core.result_diff",
     "grader.fuzz_cases",
     "grader.fuzz_verdict",
     "grader.reports.views",
@@ -30,21 +33,22 @@ PURE_MODULES = (
     "grader.reports.junit",
     "grader.reports.csv_export",
     "grader.reports.gradescope",
-    "grader.engineering.inputs",
-    "grader.engineering.findings",
-    "grader.engineering.python_source",
-    "grader.engineering.structure",
-    "grader.engineering.secrets_and_sinks",
-    "grader.engineering.dependencies",
-    "grader.engineering.delivery",
-    "grader.engineering.code_quality",
-    "grader.engineering.history",
-    "grader.engineering.lint_summary",
-    "grader.engineering.report",
-    "grader.engineering.catalogue",
-    "grader.engineering.own_tests",
-    "grader.engineering.grading",
-    "grader.engineering.typecheck_summary",
+    "grader.stages.engineering.inputs",
+    "grader.stages.engineering.findings",
+    "grader.stages.engineering.python_source",
+    "grader.stages.engineering.structure",
+    "grader.stages.engineering.secrets_and_sinks",
+    "grader.stages.engineering.dependencies",
+    "grader.stages.engineering.delivery",
+    "grader.stages.engineering.code_quality",
+    "grader.stages.engineering.history",
+    "grader.stages.engineering.lint_summary",
+    "grader.stages.engineering.report",
+    "grader.core.measures",
+    "grader.core.errors",
+    "grader.stages.engineering.own_tests",
+    "grader.stages.engineering.grading",
+    "grader.stages.engineering.typecheck_summary",
 )
 FORBIDDEN = frozenset(
     {"docker", "httpx", "subprocess", "jinja2", "requests", "socket", "shutil", "os"}
@@ -108,15 +112,28 @@ def grader_imports(tree: ast.Module) -> set[str]:
     return modules
 
 
+CORE = tuple(f"grader.core.{info.name}" for info in pkgutil.iter_modules(grader.core.__path__))
+
+
+def test_every_module_of_the_core_is_checked():
+    assert CORE
+    assert set(CORE) <= set(PURE_MODULES)
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_the_core_imports_nothing_of_the_grader_outside_it(module):
+    assert all(name.startswith("grader.core.") for name in grader_imports(source_tree(module)))
+
+
 @pytest.mark.parametrize("module", PURE_MODULES)
 def test_pure_module_depends_only_on_pure_grader_modules(module):
-    allowed = set(PURE_MODULES) | {"grader.errors"}
+    allowed = set(PURE_MODULES) | {"grader.core.errors"}
 
     assert grader_imports(source_tree(module)) <= allowed
 
 
 def test_the_error_module_the_core_uses_is_pure_too():
-    tree = source_tree("grader.errors")
+    tree = source_tree("grader.core.errors")
 
     assert not imported_roots(tree) & FORBIDDEN
     assert file_calls(tree) == []
@@ -149,5 +166,7 @@ def test_the_checks_catch_what_they_look_for():
     assert "<dynamic import>" in imported_roots(ast.parse("__import__('socket')\n"))
     assert sorted(file_calls(impure)) == ["open() at line 5", "read_text() at line 5"]
     assert grader_imports(
-        ast.parse("from grader.task import X\nimport grader.intake\nfrom grader import build\n")
-    ) == {"grader.task", "grader.intake", "grader.build"}
+        ast.parse(
+            "from grader.core.task import X\nimport grader.runs.kit\nfrom grader import cli\n"
+        )
+    ) == {"grader.core.task", "grader.runs.kit", "grader.cli"}

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import xmlschema
 
+from grader.core.result import SubmissionInfo
 from grader.reports.csv_export import render_scores_csv
 from grader.reports.gradescope import gradescope_results
 from grader.reports.html import render_html_report
@@ -26,7 +27,6 @@ from grader.reports.markdown import (
 )
 from grader.reports.untrusted_text import clean, one_line, shorten
 from grader.reports.views import candidate_view, grader_view
-from grader.result import SubmissionInfo
 from tests.unit.sample_results import (
     LOGS,
     build_failed_result,

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from grader.core.result import Outcome, result_from_dict
 from grader.reports.views import Audience, candidate_view, grader_view, view_for
-from grader.result import Outcome, result_from_dict
 from tests.unit.sample_results import (
     HIDDEN_FAILED,
     LOGS,

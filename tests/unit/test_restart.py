@@ -1,10 +1,10 @@
-"""Where a restarted container answers: `grader.restart.moved_away` (no Docker needed)."""
+"""Where a restarted container answers: `grader.sandbox.restart.moved_away` (no Docker needed)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from grader.restart import moved_away
+from grader.sandbox.restart import moved_away
 
 ON_A_NETWORK = {"Networks": {"grader-run": {"IPAddress": "172.30.0.2"}}, "Ports": {}}
 PUBLISHED = {

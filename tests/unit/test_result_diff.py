@@ -1,10 +1,10 @@
-"""`grader.result_diff.compare_results`: which tests moved between two gradings."""
+"""`grader.core.result_diff.compare_results`: which tests moved between two gradings."""
 
 from __future__ import annotations
 
-from grader.result import Outcome, Result, Status, SubmissionInfo, TaskInfo
-from grader.result import TestOutcome as Run  # aliased: pytest would collect Test*
-from grader.result_diff import compare_results
+from grader.core.result import Outcome, Result, Status, SubmissionInfo, TaskInfo
+from grader.core.result import TestOutcome as Run  # aliased: pytest would collect Test*
+from grader.core.result_diff import compare_results
 
 
 def result_with(*tests: Run) -> Result:

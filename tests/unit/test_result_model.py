@@ -1,4 +1,4 @@
-"""`grader.result`: a Result survives its JSON form, which matches the published schema."""
+"""`grader.core.result`: a Result survives its JSON form, which matches the published schema."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 import grader
-from grader.result import (
+from grader.core.result import (
     Outcome,
     Result,
     StageRecord,
@@ -19,9 +19,9 @@ from grader.result import (
     TaskInfo,
     result_from_dict,
 )
-from grader.result import TestOutcome as Run  # aliased: pytest would collect Test*
-from grader.scoring import score_outcomes
-from grader.task import parse_task_spec
+from grader.core.result import TestOutcome as Run  # aliased: pytest would collect Test*
+from grader.core.scoring import score_outcomes
+from grader.core.task import parse_task_spec
 
 SCHEMA = json.loads(
     (Path(grader.__file__).parent / "schema" / "result.schema.json").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.results_store import FILE_MODE, UMASK, write_json_atomically
+from grader.runs.results_store import FILE_MODE, UMASK, write_json_atomically
 
 
 def test_results_get_the_usual_file_mode_and_no_temporary_file(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.batch import RUN_RECORD, name_submissions
 from grader.reports.views import Audience
 from grader.reports.writer import write_run_reports
+from grader.runs.batch import RUN_RECORD, name_submissions
 from tests.unit.sample_results import graded_result, write_run
 
 SCREENSHOTS = ("index.png", "index.candidate.png")  # `grader report --screenshot`

@@ -1,4 +1,4 @@
-"""`grader.run_record`: run.json written and read by one module; results read with a cap."""
+"""`grader.runs.run_record`: run.json written and read by one module; results read with a cap."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.errors import GraderError
-from grader.result import TaskInfo
-from grader.run_record import (
+from grader.core.errors import GraderError
+from grader.core.result import TaskInfo
+from grader.runs.run_record import (
     RunRecord,
     SubmissionEntry,
     read_result,

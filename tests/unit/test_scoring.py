@@ -1,13 +1,13 @@
-"""`grader.scoring.score_outcomes`: points from outcomes, with every lost point explained."""
+"""`grader.core.scoring.score_outcomes`: points from outcomes, with every lost point explained."""
 
 from __future__ import annotations
 
 import pytest
 
-from grader.result import Outcome, PointLoss
-from grader.result import TestOutcome as Run  # aliased: pytest would collect Test*
-from grader.scoring import score_outcomes
-from grader.task import RubricSpec, parse_task_spec
+from grader.core.result import Outcome, PointLoss
+from grader.core.result import TestOutcome as Run  # aliased: pytest would collect Test*
+from grader.core.scoring import score_outcomes
+from grader.core.task import RubricSpec, parse_task_spec
 
 HEAD = """
 id = "mini"

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+from grader.core.result import Outcome
+from grader.core.result import TestOutcome as Run  # aliased: pytest would collect Test*
+from grader.core.task import Task
 from grader.pipeline import plan_grading, public_suite_ids, selectable_suite_ids
-from grader.result import Outcome
-from grader.result import TestOutcome as Run  # aliased: pytest would collect Test*
+from grader.runs.task_files import TaskLocation, load_task
 from grader.stages import AppUnderTest, StageResult, ordered
-from grader.task import Task
-from grader.task_files import TaskLocation, load_task
 from tests.conftest import REPO
 
 PLANNED = Run("extra::one", "extra", "crud.read", Outcome.NOT_RUN, "public")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grader.console import stage_totals
-from grader.result import Result, StageRecord, StageStatus, Status, SubmissionInfo, TaskInfo
+from grader.core.result import Result, StageRecord, StageStatus, Status, SubmissionInfo, TaskInfo
+from grader.reports.console import stage_totals
 
 
 def result_with(*stages: tuple[str, float]) -> Result:

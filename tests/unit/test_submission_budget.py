@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from grader.errors import TaskError
-from grader.events import Event, StageFinished, StageStarted
+from grader.core.errors import TaskError
+from grader.core.events import Event, StageFinished, StageStarted
+from grader.core.result import Outcome, StageRecord, StageStatus
+from grader.core.result import TestOutcome as Run  # aliased: pytest would collect Test*
+from grader.core.task import Task, parse_task_spec
 from grader.pipeline import GradeSettings, GradingPlan, Submission, _Grading
-from grader.result import Outcome, StageRecord, StageStatus
-from grader.result import TestOutcome as Run  # aliased: pytest would collect Test*
-from grader.task import Task, parse_task_spec
 
 TASK = """
 id = "mini"

@@ -1,4 +1,4 @@
-"""`grader.suites.run_suite` ends a suite early when it can tell nothing more, and says why:
+"""`suites.run_suite` ends a suite early when it can tell nothing more, and says why:
 the app cannot be reached, the app is gone, or the submission's time budget ran out.
 
 The suites run for real (a pytest subprocess with the harness's plugin); the app is a port on
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import suites
-from grader.result import Outcome
-from grader.run import ContainerState
-from grader.suites import UNREACHABLE_STREAK, plan_suite, run_suite
-from grader.task import Task, parse_task_spec
+from grader.core.result import Outcome
+from grader.core.task import Task, parse_task_spec
+from grader.sandbox.container import ContainerState
+from grader.stages.reference_tests import suites
+from grader.stages.reference_tests.suites import UNREACHABLE_STREAK, plan_suite, run_suite
 from tests.conftest import free_port
 
 TASK = """

@@ -1,11 +1,11 @@
-"""`grader.task_checks.coverage_problems`: tests and rubric criteria must match up."""
+"""`grader.core.task_checks.coverage_problems`: tests and rubric criteria must match up."""
 
 from __future__ import annotations
 
-from grader.result import Outcome
-from grader.result import TestOutcome as Run  # aliased: pytest would collect Test*
-from grader.task import TaskSpec, parse_task_spec
-from grader.task_checks import coverage_problems
+from grader.core.result import Outcome
+from grader.core.result import TestOutcome as Run  # aliased: pytest would collect Test*
+from grader.core.task import TaskSpec, parse_task_spec
+from grader.core.task_checks import coverage_problems
 
 TASK = """
 id = "mini"

@@ -1,4 +1,4 @@
-"""`grader.task.parse_task_spec` and loading the bundled task from disk."""
+"""`grader.core.task.parse_task_spec` and loading the bundled task from disk."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.errors import TaskError
-from grader.task import parse_task_spec
-from grader.task_files import TaskLocation, load_task
+from grader.core.errors import TaskError
+from grader.core.task import parse_task_spec
+from grader.runs.task_files import TaskLocation, load_task
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = "tasks/mini/task.toml"

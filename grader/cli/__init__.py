@@ -1,0 +1,5 @@
+"""The command line: `grader ...` (`main`)."""
+
+from grader.cli.main import main
+
+__all__ = ["main"]

@@ -1,0 +1,558 @@
+"""The `grader` command. Thin: it parses options, calls the Python API and sets the exit code.
+
+Exit codes:
+    0  every submission was graded (and reached --fail-under, when given)
+    1  every submission was graded, but one scored below --fail-under
+    2  the command line was wrong
+    3  a submission could not be graded (invalid, build failed, did not start or get ready)
+    4  the grader itself failed: bad task, no Docker engine, or a harness_error result
+  130  interrupted
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import FrameType
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from grader.cli.doctor import run_checks
+from grader.core.errors import GraderError, TaskError
+from grader.core.result import Result, Status
+from grader.core.task import Task
+from grader.core.task_checks import coverage_problems
+from grader.fuzz_cases import dump_cases
+from grader.fuzz_record import record
+from grader.fuzz_stage import SUITE_ID as FUZZ
+from grader.pipeline import plan_grading, public_suite_ids
+from grader.reports.command import render_reports, report_command
+from grader.reports.console import ProgressView, print_summary, result_in_brief
+from grader.reports.feedback import feedback_lines, feedback_markdown
+from grader.runs.batch import grade_batch, name_submissions, new_run_id
+from grader.runs.calibrate import Calibration, calibrate, load_calibration
+from grader.runs.check import check_folder, check_url, find_check_task, public_plan
+from grader.runs.kit import export_kit
+from grader.runs.regrade import regrade
+from grader.runs.run_record import read_run_record
+from grader.runs.task_files import TaskLocation, list_task_ids, load_task
+from grader.sandbox.engine import connect, prune_build_cache, remove_labelled
+from grader.spec_task import spec_task
+from grader.version import VERSION
+
+EXIT_BELOW_THRESHOLD = 1
+EXIT_NOT_GRADED = 3
+EXIT_GRADER_ERROR = 4
+EXIT_INTERRUPTED = 130
+
+tasks_dir_option = click.option(
+    "--tasks-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of tasks (default: $GRADER_TASKS_DIR, ./tasks, or the bundled tasks).",
+)
+
+
+@click.group()
+@click.version_option(VERSION, prog_name="grader")
+def cli() -> None:
+    """Grade take-home web-API submissions in hardened Docker containers."""
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--task", "-t", "task_ref", default=None, help="Task id, or a task folder.")
+@click.option(
+    "--spec",
+    default=None,
+    help="No task: fuzz the app against its own OpenAPI document, a file or the path the app "
+    "serves it at (/openapi.json); Swagger 2.0 and OpenAPI 3.x.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="With --spec: the port the app listens on.")  # fmt: skip
+@click.option("--health-path", default=None,
+              help="With --spec: a GET path that answers 2xx once the app is up "
+              "(default: the served document, else /).")  # fmt: skip
+@click.option("--env", "env_pairs", multiple=True, metavar="KEY=VALUE",
+              help="With --spec: environment for the app (repeatable).")  # fmt: skip
+@click.option("--start", "start_command", default=None, metavar="COMMAND",
+              help="With --spec: the command that starts the app, not its image's.")  # fmt: skip
+@click.option("--suite", "suites", multiple=True, help="Run only this suite (repeatable).")
+@click.option("--public-only", is_flag=True, help="Run only the public suites.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option(
+    "--build-jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="At most this many builds at once (default: --jobs).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Results folder; each run writes a subfolder.",
+)
+@click.option("--run-id", default=None, help="Name of the run's subfolder (default: a timestamp).")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit 1 if a submission scores below this percentage.",
+)
+@click.option("--keep-images", is_flag=True, help="Keep the built images (for debugging).")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the interrupted run --run-id: grade only what has no complete result.",
+)
+@tasks_dir_option
+def grade(
+    sources: tuple[str, ...],
+    task_ref: str | None,
+    spec: str | None,
+    port: int,
+    health_path: str | None,
+    env_pairs: tuple[str, ...],
+    start_command: str | None,
+    suites: tuple[str, ...],
+    public_only: bool,
+    jobs: int,
+    build_jobs: int | None,
+    out: Path,
+    run_id: str | None,
+    fail_under: float | None,
+    keep_images: bool,
+    resume: bool,
+    tasks_dir: Path | None,
+) -> None:
+    """Grade SOURCES (folders, .zip/.tar.gz archives or git URLs, URL#ref) against a task.
+
+    With --spec instead of --task, grade them against their own OpenAPI document: requests
+    generated from it, scored for robustness (no 5xx, no ignored login) and conformance.
+    """
+    if (task_ref is None) == (spec is None):
+        raise click.UsageError("name a task with --task, or an OpenAPI document with --spec")
+    with tempfile.TemporaryDirectory(prefix="grader-spec-") as scratch:
+        if spec is not None:
+            env = dict(_key_value(pair) for pair in env_pairs)
+            command = tuple(shlex.split(start_command)) if start_command else ()
+            task = spec_task(spec, Path(scratch), port=port, health_path=health_path, env=env,
+                             command=command)  # fmt: skip
+        else:
+            assert task_ref is not None
+            task = load_task(task_ref, TaskLocation.find(tasks_dir))
+        _grade(task, sources, suites, public_only, jobs, build_jobs, out, run_id, fail_under,
+               keep_images, resume)  # fmt: skip
+
+
+def _key_value(pair: str) -> tuple[str, str]:
+    key, sep, value = pair.partition("=")
+    if not sep or not key:
+        raise click.UsageError(f"--env {pair!r}: write KEY=VALUE")
+    return key, value
+
+
+def _grade(
+    task: Task,
+    sources: tuple[str, ...],
+    suites: tuple[str, ...],
+    public_only: bool,
+    jobs: int,
+    build_jobs: int | None,
+    out: Path,
+    run_id: str | None,
+    fail_under: float | None,
+    keep_images: bool,
+    resume: bool,
+) -> None:
+    console = Console()
+    if resume:
+        if not run_id:
+            raise click.UsageError("--resume continues a run: name it with --run-id")
+        if not sources:
+            sources = tuple(s.source for s in read_run_record(out / run_id).submissions)
+    if not sources:
+        raise click.UsageError("name at least one submission to grade")
+    if public_only:
+        suites = public_suite_ids(task)
+    plan = plan_grading(task, suites)
+    names = [s.id for s in name_submissions(list(sources))]
+    run_id = run_id or new_run_id()
+    console.print(
+        f"{'resuming' if resume else 'grading'} {len(names)} submission(s) against {task.id} "
+        f"{task.spec.version} (suites: {', '.join(plan.suite_ids())}); "
+        f"run {run_id} in {out / run_id}",
+        highlight=False,
+    )
+    started = time.monotonic()
+    with ProgressView(console, names) as view:
+        outcome = grade_batch(
+            list(sources),
+            plan,
+            out,
+            jobs=jobs,
+            run_id=run_id,
+            emit=view,
+            keep_images=keep_images,
+            resume=resume,
+            build_jobs=build_jobs,
+        )
+    print_summary(console, outcome.results, outcome.run_dir, time.monotonic() - started)
+    render_reports(console, outcome.run_dir, candidate=public_only)
+    sys.exit(exit_code_for(outcome.results, fail_under))
+
+
+def exit_code_for(results: tuple[Result, ...], fail_under: float | None) -> int:
+    statuses = {result.status for result in results}
+    if Status.HARNESS_ERROR in statuses:
+        return EXIT_GRADER_ERROR
+    if any(status.is_candidate_failure for status in statuses):
+        return EXIT_NOT_GRADED
+    if fail_under is not None and any(
+        result.score is not None and result.score.percent < fail_under for result in results
+    ):
+        return EXIT_BELOW_THRESHOLD
+    return 0
+
+
+cli.add_command(report_command)
+
+
+@cli.group()
+def tasks() -> None:
+    """List, show and validate tasks."""
+
+
+@tasks.command("list")
+@tasks_dir_option
+def tasks_list(tasks_dir: Path | None) -> None:
+    """List the tasks that can be graded."""
+    location = TaskLocation.find(tasks_dir)
+    for task_id in list_task_ids(location):
+        try:
+            task = load_task(task_id, location)
+            click.echo(f"{task.id}\t{task.spec.version}\t{task.spec.title}")
+        except GraderError as error:
+            click.echo(f"{task_id}\tINVALID\t{error.message.splitlines()[0]}")
+
+
+@tasks.command("show")
+@click.argument("task_ref")
+@tasks_dir_option
+def tasks_show(task_ref: str, tasks_dir: Path | None) -> None:
+    """Show a task's runtime contract, suites and rubric."""
+    task = load_task(task_ref, TaskLocation.find(tasks_dir))
+    spec, console = task.spec, Console()
+    console.print(f"[bold]{spec.id}[/] {spec.version}: {spec.title}", highlight=False)
+    console.print(
+        f"folder {task.root}\ntests  {task.tests_root}\nsha256 {task.sha256}",
+        markup=False,
+        highlight=False,
+    )
+    runtime = spec.runtime
+    console.print(
+        f"runtime: port {runtime.port}, health {runtime.health_path}, start-up "
+        f"{runtime.startup_timeout_s:g} s, memory {runtime.memory_mb} MiB, cpus {runtime.cpus:g}, "
+        f"pids {runtime.pids}, base image {runtime.base_images[0]}",
+        markup=False,
+        highlight=False,
+    )
+    plan = plan_grading(task)
+    table = Table(title="rubric")
+    planned = {**plan.planned, **{stage.id: stage.planned for stage in plan.stages}}
+    for column in ("criterion", "title", "points", *planned):
+        table.add_column(column)
+    for category in spec.rubric.categories:
+        table.add_row(f"[bold]{category.id}[/]", category.title, f"{category.weight:g}")
+        share = sum(c.weight for c in category.criteria)
+        for criterion in category.criteria:
+            counts = [
+                str(sum(1 for t in tests if t.criterion == criterion.id))
+                for tests in planned.values()
+            ]
+            points = category.weight * criterion.weight / share
+            table.add_row(f"  {criterion.id}", criterion.title, f"{points:.2f}", *counts)
+    console.print(table)
+
+
+@tasks.command("validate")
+@click.argument("task_refs", nargs=-1)
+@click.option("--quick", is_flag=True, help="Skip calibration (no Docker needed).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Where calibration runs write their results.",
+)
+@tasks_dir_option
+def tasks_validate(
+    task_refs: tuple[str, ...], quick: bool, jobs: int, out: Path, tasks_dir: Path | None
+) -> None:
+    """Check tasks (all when none is named): files, suites, rubric coverage, and calibration.
+
+    Calibration grades every folder of the task's solutions/ and checks each loses points
+    exactly in the categories its calibration.toml names (needs Docker; skip with --quick).
+    """
+    location = TaskLocation.find(tasks_dir)
+    failed = False
+    for ref in task_refs or tuple(list_task_ids(location)):
+        try:
+            task = load_task(ref, location)
+            plan = plan_grading(task)
+            problems = coverage_problems(task.spec, plan.all_planned())
+            calibration = load_calibration(task)
+        except GraderError as error:
+            problems, calibration = [error.message], None
+        if problems:
+            failed = True
+            click.echo(f"{ref}: INVALID")
+            for problem in problems:
+                click.echo(f"  - {problem}")
+            continue
+        counts = ", ".join(f"{len(tests)} {suite}" for suite, tests in plan.planned.items())
+        for stage in plan.stages:
+            fuzz = stage.plan if stage.id == FUZZ else None
+            if fuzz is not None and fuzz.cases is None:
+                counts += f", fuzz cases generated from the app's {fuzz.spec.served_at}"
+                continue
+            counts += f", {len(stage.planned)} {stage.id}"
+            if fuzz is not None:
+                counts += f" ({len(fuzz.cases.cases)} cases)"
+        click.echo(f"{ref}: ok ({counts} tests)")
+        if calibration is None or quick:
+            click.echo("  calibration: " + ("skipped (--quick)" if quick else "none"))
+            continue
+        console = Console()
+        with ProgressView(console, [v.name for v in calibration.variant]) as view:
+            done = calibrate(task, calibration, out, jobs=jobs, emit=view)
+        console.print(calibration_table(done))
+        for problem in done.problems:
+            click.echo(f"  - {problem}")
+        for verdict in done.verdicts:
+            for problem in verdict.problems:
+                click.echo(f"  - {verdict.name}: {problem}")
+        failed = failed or not done.ok
+        click.echo(f"  calibration: {'ok' if done.ok else 'FAILED'} (results: {done.run_dir})")
+    if failed:
+        sys.exit(EXIT_GRADER_ERROR)
+
+
+def calibration_table(done: Calibration) -> Table:
+    table = Table(title="calibration")
+    for column in ("solution", "must lose", "total", "verdict"):
+        table.add_column(column)
+    for verdict in done.verdicts:
+        result = done.results.get(verdict.name)
+        total = f"{result.score.percent:.1f} %" if result and result.score else "-"
+        table.add_row(
+            verdict.name,
+            verdict.describe_losses(),
+            total,
+            "ok" if verdict.ok else "; ".join(verdict.problems),
+        )
+    return table
+
+
+@cli.command()
+@click.option("--run", "run_id", default=None, help="Only what this run made.")
+@click.option(
+    "--build-cache",
+    is_flag=True,
+    help="Also remove the build cache: the engine's dangling image layers (all of them, not "
+    "only those of graded submissions).",
+)
+def clean(run_id: str | None, build_cache: bool) -> None:
+    """Remove every container, network, volume and image the harness labelled.
+
+    The unlabelled layers graded submissions were built from stay, as the build cache that
+    makes later builds of the same dependencies fast; --build-cache removes them too.
+    """
+    client = connect()
+    removed = remove_labelled(client, run_id)
+    click.echo(
+        f"removed {len(removed.containers)} container(s), {len(removed.networks)} network(s), "
+        f"{len(removed.volumes)} volume(s), {len(removed.images)} image(s), "
+        f"{removed.firewall_rules} firewall rule(s)"
+    )
+    if build_cache:
+        layers, freed = prune_build_cache(client)
+        click.echo(f"removed the build cache: {layers} layer(s), {freed / 1e6:.0f} MB")
+    for error in removed.errors:
+        click.echo(f"could not remove {error}", err=True)
+    if removed.errors:
+        sys.exit(EXIT_GRADER_ERROR)
+
+
+@cli.command()
+@tasks_dir_option
+def doctor(tasks_dir: Path | None) -> None:
+    """Check that this machine can grade: engine, base images, tasks, packages."""
+    checks = run_checks(TaskLocation.find(tasks_dir))
+    for check in checks:
+        click.echo(f"{'ok ' if check.ok else 'BAD'} {check.name}: {check.detail}")
+    if not all(check.ok for check in checks):
+        sys.exit(EXIT_GRADER_ERROR)
+
+
+@cli.command()
+@click.argument(
+    "path", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option(
+    "--task", "-t", "task_ref", default=None, help="Task id or folder (default: from .grader.toml)."
+)
+@click.option("--url", default=None, help="Check a server you already run (no Docker needed).")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit 1 if the public checks score below this percentage.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(".grader") / "results",
+    show_default=True,
+    help="Where a Docker check writes its results.",
+)
+@tasks_dir_option
+def check(
+    path: Path,
+    task_ref: str | None,
+    url: str | None,
+    fail_under: float | None,
+    out: Path,
+    tasks_dir: Path | None,
+) -> None:
+    """Check your submission against the public tests, with feedback you can act on.
+
+    Without --url, PATH (default: this folder) is built and run in Docker as `grader grade`
+    would; with --url, the checks run against your own server.
+    """
+    console = Console()
+    task, hidden = find_check_task(task_ref, path, TaskLocation.find(tasks_dir))
+    checked = public_plan(task, hidden)
+    if url:
+        result = check_url(checked, url)
+    else:
+        with ProgressView(console, [name_submissions([str(path)])[0].id]) as view:
+            result = check_folder(checked, path, out, emit=view)
+    for line in feedback_lines(result, task.spec, checked.hidden_checks):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(feedback_markdown(result, task.spec, checked.hidden_checks))
+    sys.exit(exit_code_for((result,), fail_under))
+
+
+@cli.command("regrade")
+@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--task", "-t", "task_ref", default=None, help="Task id or folder (default: the run's)."
+)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
+@tasks_dir_option
+def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: Path | None) -> None:
+    """Grade a run's submissions again, as they were, against the task as it is now.
+
+    Shows, per submission, the old and the new score and every test that moved.
+    """
+    console = Console()
+    record = read_run_record(run_dir)
+    task = load_task(task_ref or record.task.id, TaskLocation.find(tasks_dir))
+    console.print(
+        f"regrading run {record.run_id} (task {record.task.version}) against "
+        f"{task.id} {task.spec.version}",
+        highlight=False,
+    )
+    names = [s.id for s in record.submissions]
+    with ProgressView(console, names) as view:
+        done = regrade(run_dir, task, jobs=jobs, emit=view)
+    table = Table(title="regrade")
+    for column in ("submission", "before", "after", "change", "tests moved"):
+        table.add_column(column, no_wrap=column == "submission")
+    for change in done.changes:
+        table.add_row(
+            change.submission,
+            result_in_brief(change.before),
+            result_in_brief(change.after),
+            "-" if change.delta is None else f"{change.delta:+.1f}",
+            str(len(change.moves)),
+        )
+    console.print(table)
+    for change in done.changes:
+        for move in change.moves:
+            click.echo(f"  {change.submission}: {move.id}: {move.before} -> {move.after}")
+    for missing in done.not_regraded:
+        click.echo(f"  {missing}: no result in the old run, not regraded")
+    click.echo(f"results: {done.run_dir}")
+    sys.exit(exit_code_for(tuple(change.after for change in done.changes), None))
+
+
+@tasks.command("record-fuzz")
+@click.argument("task_ref")
+@tasks_dir_option
+def tasks_record_fuzz(task_ref: str, tasks_dir: Path | None) -> None:
+    """Generate the fuzz stage's cases from the task's OpenAPI document and record them.
+
+    Run it once per version of the document: every submission graded afterwards is sent
+    exactly the recorded cases. Generation is pinned, so recording twice gives the same file.
+    """
+    task = load_task(task_ref, TaskLocation.find(tasks_dir))
+    fuzz = task.spec.fuzz
+    if fuzz is None:
+        raise TaskError(f"task {task.id} has no [fuzz] section")
+    started = time.monotonic()
+    cases = record(task.root / fuzz.spec, fuzz.positive_examples, fuzz.negative_examples)
+    path = task.root / fuzz.cases
+    path.write_text(dump_cases(cases), encoding="utf-8")
+    click.echo(
+        f"{len(cases.cases)} cases for {len(cases.operations())} operations "
+        f"({cases.generator}) in {time.monotonic() - started:.1f} s: {path}"
+    )
+
+
+@tasks.command("export-kit")
+@click.argument("task_ref")
+@click.argument("out", type=click.Path(path_type=Path))
+@tasks_dir_option
+def tasks_export_kit(task_ref: str, out: Path, tasks_dir: Path | None) -> None:
+    """Write the candidate kit for a task into OUT (and OUT.zip): no hidden test goes in."""
+    archive = export_kit(load_task(task_ref, TaskLocation.find(tasks_dir)), out)
+    click.echo(f"kit: {out}")
+    click.echo(f"zip: {archive}")
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, _interrupt)  # clean up on `kill` as on Ctrl-C
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the containers of this run were removed", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except GraderError as error:
+        click.echo(f"error: {error.message}", err=True)
+        sys.exit(error.exit_code)

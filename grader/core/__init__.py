@@ -1,0 +1,4 @@
+"""The pure core: the task and its rubric, results, scoring, events.
+
+See README.md beside this file for its rule.
+"""

@@ -1,0 +1,1 @@
+"""Runs: batches, the self-check, the kit, regrade, calibration, and their records."""

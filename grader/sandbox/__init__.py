@@ -1,0 +1,1 @@
+"""The sandbox: the Docker engine, hardened containers, the firewall and build confinement."""

@@ -1,0 +1,204 @@
+"""Run: start the submission's image as a hardened container on a network with no route out.
+
+The container runs on its own `internal` Docker network (reachable from this host at its own
+address; its outbound connections go nowhere), as a non-root user with every capability
+dropped and no-new-privileges, on a read-only root with a size-capped tmpfs at /tmp (and over
+every VOLUME the image declares), with memory (= swap), CPU, pids, file-size and log limits and
+an init process. It is killed and removed explicitly, never with auto_remove, so its exit code,
+OOM flag and logs stay readable until then.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import docker.errors
+from docker.types import LogConfig, Mount, Ulimit
+
+from grader.core.errors import GraderError
+from grader.core.task import RuntimeSpec
+from grader.sandbox.engine import LABEL_RUN
+from grader.sandbox.firewall import guard_host, unguard_host
+
+UNPRIVILEGED_USER = "10001:10001"
+ROOT_USERS = {"", "0", "root", "0:0", "root:root"}
+LOG_MAX_SIZE = "2m"
+TAIL_LIMIT = 8000
+
+
+class HostNotGuarded(GraderError):
+    """The host cannot be closed to the container: a grader set-up fault, not a candidate's."""
+
+
+@dataclass(frozen=True)
+class AppContainer:
+    container: Any
+    network: Any
+    address: str
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.address}:{self.port}"
+
+
+@dataclass(frozen=True)
+class StartFailure:
+    reason: str
+    log_tail: str = ""
+
+
+@dataclass(frozen=True)
+class ContainerState:
+    running: bool
+    exit_code: int | None
+    oom_killed: bool
+
+    def describe(self) -> str:
+        if self.running:
+            return "running"
+        if self.oom_killed:
+            return f"killed for using more memory than allowed (exit code {self.exit_code})"
+        return f"exited with code {self.exit_code}"
+
+
+def hardened_settings(
+    runtime: RuntimeSpec, image_config: dict[str, Any], data_folder: Path | None = None
+) -> dict[str, Any]:
+    """The keyword arguments for `containers.create` that confine a submission.
+
+    With `runtime.data_dir`, `data_folder` (a folder of the harness's) is mounted there: the one
+    writable place that outlives a restart of the container.
+    """
+    tmpfs_options = f"rw,nosuid,nodev,size={runtime.tmpfs_mb}m"
+    tmpfs = {"/tmp": tmpfs_options}  # noqa: S108 - the container's own /tmp
+    for volume in image_config.get("Volumes") or {}:
+        tmpfs[volume] = tmpfs_options  # a VOLUME would otherwise be writable disk
+    user = str(image_config.get("User") or "")
+    env = {"HOME": "/tmp", "PORT": str(runtime.port), **runtime.env}  # noqa: S108
+    file_limit = max(runtime.tmpfs_mb, 16) * 1024 * 1024
+    mounts = []
+    if runtime.data_dir:
+        if data_folder is None:
+            raise ValueError("the task has a data_dir, but no folder was given for it")
+        tmpfs.pop(runtime.data_dir, None)
+        mounts.append(Mount(target=runtime.data_dir, source=str(data_folder), type="bind"))
+    return {
+        "mounts": mounts,
+        "user": user if user not in ROOT_USERS else UNPRIVILEGED_USER,
+        "environment": env,
+        "read_only": True,
+        "tmpfs": tmpfs,
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges:true"],
+        "mem_limit": f"{runtime.memory_mb}m",
+        "memswap_limit": f"{runtime.memory_mb}m",
+        "nano_cpus": int(runtime.cpus * 1e9),
+        "pids_limit": runtime.pids,
+        "ulimits": [
+            Ulimit(name="core", soft=0, hard=0),
+            Ulimit(name="nofile", soft=1024, hard=1024),
+            Ulimit(name="fsize", soft=file_limit, hard=file_limit),
+        ],
+        "log_config": LogConfig(
+            type=LogConfig.types.JSON, config={"max-size": LOG_MAX_SIZE, "max-file": "1"}
+        ),
+        "init": True,
+        "detach": True,
+    }
+
+
+def start_app(
+    client: Any,
+    image_id: str,
+    runtime: RuntimeSpec,
+    name: str,
+    labels: dict[str, str],
+    data_folder: Path | None = None,
+) -> AppContainer | StartFailure:
+    network = client.networks.create(name, driver="bridge", internal=True, labels=labels)
+    container = None
+    try:
+        network.reload()
+        problem = guard_host(network, labels[LABEL_RUN])
+        if problem:
+            raise HostNotGuarded(
+                f"cannot keep containers away from this host ({problem}); "
+                "grading untrusted code without that is refused"
+            )
+        image_config = client.images.get(image_id).attrs.get("Config") or {}
+        container = client.containers.create(
+            image_id,
+            name=name,
+            labels=labels,
+            network=network.name,
+            command=list(runtime.command) if runtime.command else None,
+            **hardened_settings(runtime, image_config, data_folder),
+        )
+        container.start()
+        container.reload()
+        address = container.attrs["NetworkSettings"]["Networks"][network.name]["IPAddress"]
+    except docker.errors.APIError as error:
+        tail = log_tail(container) if container is not None else ""
+        stop_app_parts(container, network)
+        return StartFailure(f"the container could not start: {error.explanation or error}", tail)
+    except BaseException:
+        stop_app_parts(container, network)
+        raise
+    if not address:
+        state = container_state(container)
+        tail = log_tail(container)
+        stop_app_parts(container, network)
+        return StartFailure(f"the app {state.describe()} at once", tail)
+    return AppContainer(container, network, address, runtime.port)
+
+
+def container_state(container: Any) -> ContainerState:
+    state = container.client.api.inspect_container(container.id)["State"]
+    return ContainerState(
+        running=bool(state.get("Running")),
+        exit_code=None if state.get("Running") else state.get("ExitCode"),
+        oom_killed=bool(state.get("OOMKilled")),
+    )
+
+
+def proc_net_tcp(container: Any) -> str:
+    """The container's listening-socket tables, read by `cat` inside it as its own user."""
+    try:
+        exit_code, output = container.exec_run(["cat", "/proc/net/tcp", "/proc/net/tcp6"])
+    except docker.errors.APIError:
+        return ""  # stopped, out of pids, or no `cat`: nothing to tell
+    text = output.decode("utf-8", errors="replace") if isinstance(output, bytes) else ""
+    return text[: TAIL_LIMIT * 8] if exit_code in (0, 1) else ""
+
+
+def log_tail(container: Any, lines: int = 60) -> str:
+    try:
+        raw = container.logs(stdout=True, stderr=True, tail=lines)
+    except docker.errors.APIError:
+        return ""
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
+    return text[-TAIL_LIMIT:]
+
+
+def full_log(container: Any) -> str:
+    """Everything the app printed (bounded by the container's log size limit)."""
+    return log_tail(container, lines=100_000)
+
+
+def stop_app(app: AppContainer) -> None:
+    stop_app_parts(app.container, app.network)
+
+
+def stop_app_parts(container: Any, network: Any) -> None:
+    """Kill and remove the container (with its anonymous volumes), then its network and rule."""
+    if container is not None:
+        with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+            container.remove(force=True, v=True)
+    if network is not None:
+        unguard_host(network, network.attrs.get("Labels", {}).get(LABEL_RUN, ""))
+        with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+            network.remove()

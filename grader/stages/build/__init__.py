@@ -1,0 +1,1 @@
+"""Build: a source tree becomes an image, its Dockerfile judged first."""

@@ -1,0 +1,371 @@
+"""Secrets written into the code, and calls a reviewer reads as a risk.
+
+Pure. In Python (test files aside), parsed with `ast`: secrets given as literals (assigned,
+passed as a keyword, or as a config dict item; a value that is itself the name of a setting,
+as in `{"JWT_SECRET": "JWT_SECRET"}`, is not a secret), secrets read from the environment with
+a literal fallback, debug mode, SQL built by string formatting, eval/exec, unpickling, unsafe
+YAML loading and shell commands. In every text file, tests included: token patterns (AWS key
+ids, private keys, GitHub tokens). Messages name where, never the secret itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from grader.stages.engineering.findings import Evidence, Finding, note, problem
+from grader.stages.engineering.inputs import SourceTree, is_test_path
+from grader.stages.engineering.python_source import (
+    call_name,
+    dotted_name,
+    is_true,
+    keyword,
+    python_modules,
+    string_value,
+)
+
+MEASURE = "secrets_and_risky_sinks"
+SECRET_NAME = re.compile(r"secret|passw(or)?d|token|api_?key", re.IGNORECASE)
+NOT_A_SECRET = re.compile(
+    r"(^|_)(type|name|field|header|prefix|url|uri|location|algorithm|expires?|length|len|min|max"
+    r"|lifetime|ttl|timeout|hash|salt_rounds)($|_)",
+    re.IGNORECASE,
+)
+ENV_GETS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
+SQL_CALLS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "text"})
+PICKLE_LOADS = frozenset({"pickle.load", "pickle.loads", "dill.load", "dill.loads"})
+YAML_LOADS = frozenset({"yaml.load", "yaml.load_all"})
+YAML_UNSAFE = frozenset({"yaml.unsafe_load", "yaml.unsafe_load_all"})
+SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader"})
+SHELL_CALLS = frozenset({"os.system", "os.popen"})
+SETTING_NAME = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*")
+DEVELOPMENT_CLASS = re.compile(r"dev|test|local", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TokenPattern:
+    rule: str
+    what: str
+    pattern: re.Pattern[str]
+
+
+TOKEN_PATTERNS = (
+    TokenPattern("aws-access-key", "An AWS access key id", re.compile(r"\bAKIA[0-9A-Z]{16}\b")),
+    TokenPattern(
+        "private-key",
+        "A private key",
+        re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY-----"),
+    ),
+    TokenPattern("github-token", "A GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36}\b")),
+)
+
+
+def find_secrets_and_risky_sinks(tree: SourceTree) -> tuple[Finding, ...]:
+    found: list[Finding] = []
+    for file, module in python_modules(tree):
+        if not is_test_path(file.path):
+            scanner = _Scanner(file.path, _import_aliases(module))
+            scanner.visit(module)
+            found.extend(scanner.found)
+    found.extend(_token_findings(tree))
+    return tuple(found)
+
+
+def is_secret_name(name: str) -> bool:
+    return bool(SECRET_NAME.search(name)) and not NOT_A_SECRET.search(name)
+
+
+def _import_aliases(module: ast.Module) -> dict[str, str]:
+    """Local names of what is imported: `pk` -> `pickle`, `loads` -> `pickle.loads`."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(module):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+class _Scanner(ast.NodeVisitor):
+    def __init__(self, path: str, aliases: dict[str, str]) -> None:
+        self.path = path
+        self.aliases = aliases
+        self.found: list[Finding] = []
+        self.classes: list[str] = []
+        self.formatted: list[dict[str, tuple[str, int]]] = [{}]  # per scope: name -> (how, line)
+
+    def at(self, node: ast.AST) -> Evidence:
+        return Evidence(self.path, getattr(node, "lineno", None))
+
+    def qualified(self, call: ast.Call) -> str:
+        name = call_name(call)
+        head, _, rest = name.partition(".")
+        if head in self.aliases:
+            return f"{self.aliases[head]}.{rest}" if rest else self.aliases[head]
+        return name
+
+    # scopes
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.append(node.name)
+        self.generic_visit(node)
+        self.classes.pop()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.formatted.append({})
+        self.generic_visit(node)
+        self.formatted.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    # assignments: secrets, DEBUG = True, SQL kept in a variable
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self.assigned(target, node.value, node)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.assigned(node.target, node.value, node)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
+            how = _formatting(node.value) or (
+                "+ concatenation" if node.target.id in self.formatted[-1] else None
+            )
+            if how:
+                self.formatted[-1][node.target.id] = (how, node.lineno)
+        self.generic_visit(node)
+
+    def assigned(self, target: ast.expr, value: ast.expr, node: ast.stmt) -> None:
+        name = _target_name(target)
+        if name is None:
+            return
+        self.named_value(name, value, self.at(node))
+        if isinstance(target, ast.Name):
+            how = _formatting(value)
+            if how:
+                self.formatted[-1][name] = (how, node.lineno)
+            else:
+                self.formatted[-1].pop(name, None)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key, value in zip(node.keys, node.values, strict=True):
+            name = string_value(key)
+            if name is not None and (name.isupper() or "secret" in name.lower()):
+                self.named_value(name, value, self.at(value))
+        self.generic_visit(node)
+
+    def named_value(self, name: str, value: ast.expr, at: Evidence) -> None:
+        if is_secret_name(name):
+            if _looks_like_a_secret(string_value(value)):
+                self.found.append(
+                    problem(
+                        MEASURE,
+                        "hardcoded-secret",
+                        f"{name} is a literal in {at}; read it from the environment "
+                        f'(os.environ["{name.upper()}"]) and keep the value out of the repository.',
+                        at,
+                    )
+                )
+            elif _or_literal(value):
+                self.found.append(_fallback(name, at))
+        elif name.upper() == "DEBUG" and is_true(value) and not self.in_development_config():
+            self.found.append(
+                problem(
+                    MEASURE,
+                    "debug-mode",
+                    f"Debug mode is switched on in {at}; the debugger lets anyone who reaches it "
+                    "run code. Leave it off and enable it locally with FLASK_DEBUG=1.",
+                    at,
+                )
+            )
+
+    def in_development_config(self) -> bool:
+        return any(DEVELOPMENT_CLASS.search(name) for name in self.classes)
+
+    # calls
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = self.qualified(node)
+        last = name.rsplit(".", 1)[-1]
+        at = self.at(node)
+        for argument in node.keywords:
+            if argument.arg is not None and not (last == "run" and argument.arg == "debug"):
+                self.named_value(argument.arg, argument.value, at)
+        if name in ENV_GETS:
+            self.env_fallback(node, at)
+        if last == "run" and is_true(keyword(node, "debug")):
+            self.found.append(
+                problem(
+                    MEASURE,
+                    "debug-mode",
+                    f"run(debug=True) in {at} serves the Werkzeug debugger, which lets anyone who "
+                    "reaches it run code; leave debug off and use FLASK_DEBUG=1 locally.",
+                    at,
+                )
+            )
+        if last in SQL_CALLS and node.args:
+            self.sql(last, node.args[0], at)
+        if isinstance(node.func, ast.Name) and node.func.id in ("eval", "exec"):
+            self.found.append(
+                problem(
+                    MEASURE,
+                    "eval-exec",
+                    f"{node.func.id}() in {at} runs text as code; parse the data you need instead "
+                    "(json.loads, ast.literal_eval, int()).",
+                    at,
+                )
+            )
+        if name in PICKLE_LOADS:
+            self.found.append(
+                problem(
+                    MEASURE,
+                    "unpickling",
+                    f"{name}() in {at} can run code hidden in the data it reads; store and read "
+                    "JSON instead.",
+                    at,
+                )
+            )
+        if name in YAML_UNSAFE or (name in YAML_LOADS and not self.safe_loader(node)):
+            self.found.append(
+                problem(
+                    MEASURE,
+                    "unsafe-yaml-load",
+                    f"{name}() in {at} reads YAML without SafeLoader, which can build arbitrary "
+                    "objects; use yaml.safe_load.",
+                    at,
+                )
+            )
+        if (name.startswith("subprocess.") and is_true(keyword(node, "shell"))) or (
+            name in SHELL_CALLS
+        ):
+            self.found.append(
+                problem(
+                    MEASURE,
+                    "shell-command",
+                    f"{name}() in {at} runs a command through the shell; pass a list of "
+                    "arguments to subprocess.run without shell=True.",
+                    at,
+                )
+            )
+        self.generic_visit(node)
+
+    def env_fallback(self, node: ast.Call, at: Evidence) -> None:
+        variable = string_value(node.args[0]) if node.args else None
+        default = node.args[1] if len(node.args) > 1 else keyword(node, "default")
+        if variable and is_secret_name(variable) and string_value(default):
+            self.found.append(_fallback(variable, at))
+
+    def sql(self, call: str, query: ast.expr, at: Evidence) -> None:
+        how = _formatting(query)
+        where = ""
+        if how is None and isinstance(query, ast.Name):
+            kept = next((s[query.id] for s in reversed(self.formatted) if query.id in s), None)
+            if kept:
+                how, line = kept
+                where = f" (built at line {line})"
+        if how:
+            self.found.append(
+                problem(
+                    MEASURE,
+                    "sql-string-formatting",
+                    f"SQL built with {how}{where} is passed to {call}() in {at}; pass the values "
+                    'as bound parameters (execute(sql, params), text("... :name")).',
+                    at,
+                )
+            )
+
+    def safe_loader(self, call: ast.Call) -> bool:
+        loader = keyword(call, "Loader") or (call.args[1] if len(call.args) > 1 else None)
+        name = dotted_name(loader) if loader is not None else None
+        return name is not None and name.rsplit(".", 1)[-1] in SAFE_LOADERS
+
+
+def _fallback(name: str, at: Evidence) -> Finding:
+    return note(
+        MEASURE,
+        "secret-env-fallback",
+        f"{name} falls back to a literal in {at} when the environment does not set it; fail at "
+        "start-up instead, so no deployment runs with a known value.",
+        at,
+    )
+
+
+def _looks_like_a_secret(value: str | None) -> bool:
+    """Not empty, and not the name of a setting (`"JWT_SECRET": "JWT_SECRET"` maps names)."""
+    return bool(value) and not SETTING_NAME.fullmatch(value or "")
+
+
+def _or_literal(value: ast.expr) -> bool:
+    """`os.environ.get("X") or "dev"`: a literal used when the first part is empty."""
+    return (
+        isinstance(value, ast.BoolOp)
+        and isinstance(value.op, ast.Or)
+        and any(string_value(v) for v in value.values)
+    )
+
+
+def _target_name(target: ast.expr) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript):
+        return string_value(target.slice)
+    return None
+
+
+def _formatting(node: ast.expr) -> str | None:
+    """How a string is built from values, if it is: the f-string, % or .format or + it uses."""
+    if isinstance(node, ast.JoinedStr):
+        return (
+            "an f-string" if any(isinstance(v, ast.FormattedValue) for v in node.values) else None
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return "% formatting" if _is_text(node.left) else None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return ".format()" if node.func.attr == "format" and _is_text(node.func.value) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        leaves = _added(node)
+        has_text = any(_is_text(leaf) for leaf in leaves)
+        return (
+            "+ concatenation" if has_text and not all(_is_text(leaf) for leaf in leaves) else None
+        )
+    return None
+
+
+def _is_text(node: ast.expr) -> bool:
+    return string_value(node) is not None or isinstance(node, ast.JoinedStr)
+
+
+def _added(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _added(node.left) + _added(node.right)
+    return [node]
+
+
+def _token_findings(tree: SourceTree) -> list[Finding]:
+    found = []
+    for file in tree.files:
+        if file.text is None:
+            continue
+        for token in TOKEN_PATTERNS:
+            for match in token.pattern.finditer(file.text):
+                at = Evidence(file.path, file.text.count("\n", 0, match.start()) + 1)
+                found.append(
+                    problem(
+                        MEASURE,
+                        token.rule,
+                        f"{token.what} is committed in {at}; revoke it, remove it from the "
+                        "history and read it from the environment.",
+                        at,
+                    )
+                )
+    return found
