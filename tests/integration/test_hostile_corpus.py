@@ -34,6 +34,7 @@ import pytest
 from grader.core.result import Result, Status
 from grader.pipeline import plan_grading
 from grader.runs.batch import BatchOutcome, grade_batch
+from grader.runs.run_record import read_run_record
 from grader.runs.task_files import load_task
 from tests.conftest import REPO, SOLUTIONS, copy_tasks, labelled_leftovers, set_runtime
 
@@ -132,7 +133,10 @@ def make_intake_cases(folder: Path) -> list[Path]:
         block = b"\0" * (1 << 20)
         for _ in range(300):  # 300 MiB of zeros, a few hundred KiB on disk
             out.write(block)
-    return [slip, linked, bomb]
+    collides = folder / "run.json.zip"  # its id must not be the run's own run.json
+    with zipfile.ZipFile(collides, "w") as bundle:
+        bundle.writestr("Dockerfile", "FROM python:3.11-slim\nRUN exit 3\n")
+    return [slip, linked, bomb, collides]
 
 
 @pytest.fixture(scope="module")
@@ -328,3 +332,12 @@ def test_a_layer_over_the_disk_bound_does_not_stay(
         if "62914560" in " ".join((image.attrs.get("ContainerConfig") or {}).get("Cmd") or [])
     ]
     assert made_by_the_case == []
+
+
+def test_a_submission_named_like_a_run_file_gets_its_own_folder(
+    results: dict[str, Result], batch: tuple[BatchOutcome, float]
+) -> None:
+    assert results["run-json"].status is Status.BUILD_FAILED
+    record = read_run_record(batch[0].run_dir)
+    assert "run-json" in [s.id for s in record.submissions]
+    assert (batch[0].run_dir / "run-json" / "result.json").is_file()
