@@ -6,7 +6,8 @@ exchange is given at most the time left before the exchange's deadline, so the e
 by then whatever the app does; the body is also capped at its decoded size. The reference
 tests' client (`pytest_plugin`), the probe and the fuzz stage all send through
 `BoundedClient`; `within(seconds)` puts a deadline on every exchange in a block as well (a
-stage's own time limit), and the earlier deadline wins.
+stage's own time limit), and the earlier deadline wins. `still_answers` tells an app that
+answers nothing apart from one broken feature.
 
 IO only through httpcore's public network-backend interface: `_DeadlineBackend` wraps the
 usual sockets and shortens each operation's timeout to the time left.
@@ -24,7 +25,9 @@ from typing import Any
 import httpcore
 import httpx
 
-__all__ = ["AnswerTooSlow", "BoundedClient", "ResponseRefused", "within"]
+__all__ = ["AnswerTooSlow", "BoundedClient", "ResponseRefused", "still_answers", "within"]
+
+UNKNOWN_PATH = "/grader-reachability-check"  # no app has a route here: any answer will do
 
 # the deadline (time.monotonic()) every network operation in this context must end by
 _DEADLINE: ContextVar[float | None] = ContextVar("grader_http_deadline", default=None)
@@ -262,3 +265,20 @@ class BoundedClient(httpx.Client):
             response.close()
         response._content = bytes(body)  # what Response.read() would have stored
         return response
+
+
+def still_answers(client: httpx.Client, health_path: str) -> str:
+    """'' when the app answers both its health path (2xx) and a path it has no route for (any
+    status, 404 as likely as not); otherwise what it did instead. An app with one feature that
+    hangs still answers both; an app that hangs, crashes or drips on every request does not."""
+    for path, wanted in ((health_path, "2xx"), (UNKNOWN_PATH, "")):
+        if not path:
+            continue
+        try:
+            status = client.get(path).status_code
+        except httpx.HTTPError as error:
+            text = str(error).splitlines()[0][:200] if str(error) else ""
+            return f"GET {path} got no answer either ({type(error).__name__}: {text})"
+        if wanted and not 200 <= status < 300:
+            return f"GET {path} answered {status} instead of 2xx"
+    return ""

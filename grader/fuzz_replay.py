@@ -7,9 +7,10 @@ turns what they found into bugs, deviations and points.
 
 The replay ends early when it can tell nothing more: at the stage's budget (or what is left of
 the submission's), when a case gets no answer and the app is no longer running, when
-`SILENT_STREAK` cases in a row got no answer at all and the health path does not answer 2xx
-either, or when twice as many in a row got none, whatever the health path says. A case cut
-short by the deadline is dropped: the grader ended it, not the app.
+`SILENT_STREAK` cases in a row got no answer at all and the app then fails to answer its
+health path or a path it has no route for (`still_answers`), or when twice as many in a row
+got none, whatever those answer. A case cut short by the deadline is dropped: the grader ended
+it, not the app.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from typing import Any
 
 import httpx
 
-from grader.bounded_client import BoundedClient, within
-from grader.fuzz_cases import CaseFile, CaseRun, Finding, FuzzCase, requires_credentials
+from grader.bounded_client import BoundedClient, still_answers, within
 from grader.core.task import FuzzAuthSpec, FuzzSpec
+from grader.fuzz_cases import CaseFile, CaseRun, Finding, FuzzCase, requires_credentials
 
 RESPONSE_LIMIT = 2 * 1024 * 1024
 USER_AGENT = "grader-fuzz"
-SILENT_STREAK = 5  # cases in a row without any answer, then the health path is asked
+SILENT_STREAK = 5  # cases in a row without any answer, then the app is asked if it still answers
 # schemathesis check name -> what a failure of it is
 CHECKS = {
     "not_a_server_error": "bug",
@@ -113,28 +114,15 @@ def replay(
                 f"(the last, {case.id}: {last_silence})"
             )
             if silent >= 2 * SILENT_STREAK:
-                result.stopped = f"{silence}, though its health path answers"
+                result.stopped = f"{silence}, though it still answers its health path"
                 break
             if silent == SILENT_STREAK:
-                health = _health(client, health_path)
+                health = still_answers(client, health_path)
                 if health:
                     result.stopped = f"{silence}, and {health}"
                     break
     result.duration_s = round(time.monotonic() - started, 3)
     return result
-
-
-def _health(client: httpx.Client, health_path: str) -> str:
-    """'' when the app's health path answers 2xx (or none is known), or what happened."""
-    if not health_path:
-        return "no health path is known to ask"
-    try:
-        status = client.get(health_path).status_code
-    except httpx.HTTPError as error:
-        return f"GET {health_path} got no answer either ({_describe_error(error)})"
-    if 200 <= status < 300:
-        return ""
-    return f"GET {health_path} answered {status} instead of 2xx"
 
 
 def _operations(schema: Any) -> list[Any]:

@@ -17,13 +17,13 @@ With `--grader-report PATH` it writes every test's outcome there as JSON (with `
 the planned tests); the harness reads that file, never anything the app printed.
 
 With `--grader-stop-after-unreachable N` the session stops once N tests in a row could not
-reach the app and its health path does not answer 2xx either, or once 2N tests in a row could
-not, whatever the health path says (an app that answers only its health path tells the tests
-nothing more; one broken feature seldom has 2N tests in a row). A test could not reach the app
-when it ended (in setup or call) on a refused, reset or cut connection, a request deadline, or
-its own time limit; a test the app answered, even wrongly, ends the streak, and a skipped one
-leaves it as it is. The report then says why (`stopped`), and the tests not reached keep no
-outcome (`not_run` for the harness).
+reach the app and the app then fails to answer its health path (2xx) or a path it has no
+route for (any status), or once 2N tests in a row could not, whatever those answer (one broken
+feature seldom has 2N tests in a row). A test could not reach the app when it ended (in setup
+or call) on a refused, reset or cut connection, a request deadline, or its own time limit; a
+test the app answered, even wrongly, ends the streak, and a skipped one leaves it as it is.
+The report then says why (`stopped`), and the tests not reached keep no outcome (`not_run` for
+the harness).
 """
 
 from __future__ import annotations
@@ -43,13 +43,13 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bounded_client import BoundedClient, ResponseRefused
+from grader.bounded_client import BoundedClient, ResponseRefused, still_answers
 
 __all__ = ["BoundedClient", "ResponseRefused", "criterion_of"]
 
 REPORT_VERSION = 1
 MESSAGE_LIMIT = 2000
-HEALTH_CHECK_S = 5.0  # the health path's bound, asked once a streak of unreachable tests ends
+CHECK_S = 5.0  # the bound of each request asking whether the app still answers
 UNREACHABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
@@ -112,7 +112,7 @@ def criterion_of(item: pytest.Item) -> tuple[str, float]:
 
 class _UnreachableStreak:
     """Counts the tests in a row that could not reach the app; says when to stop: at `limit`
-    if the health path fails too, at twice `limit` in any case."""
+    if the app does not answer (`still_answers`) either, at twice `limit` in any case."""
 
     def __init__(self, limit: int, config: pytest.Config) -> None:
         self.limit = limit
@@ -129,7 +129,7 @@ class _UnreachableStreak:
         if self.count >= 2 * self.limit:
             return (
                 f"after {self.count} consecutive tests could not reach the app (the last: "
-                f"{self.last}), though its health path answers"
+                f"{self.last}), though it still answers its health path"
             )
         if self.count != self.limit:
             return ""
@@ -142,20 +142,15 @@ class _UnreachableStreak:
         )
 
     def _health(self) -> str:
-        """'' when the app's health path answers 2xx, or what happened instead."""
+        """'' when the app still answers (`still_answers`), or what happened instead."""
         url = self.config.getoption("--base-url") or os.environ.get("GRADER_BASE_URL") or ""
         path = str(self.config.getoption("--grader-health-path"))
-        read_s = float(self.config.getoption("--grader-request-timeout"))
-        bound = min(read_s, HEALTH_CHECK_S)
-        client = BoundedClient(max_bytes=64 * 1024, total_s=bound, timeout=httpx.Timeout(bound))
-        try:
-            with client:
-                status = client.get(str(url).rstrip("/") + path).status_code
-        except httpx.HTTPError as error:
-            return f"GET {path} got no answer either ({_error_text(error)})"
-        if 200 <= status < 300:
-            return ""
-        return f"GET {path} answered {status} instead of 2xx"
+        bound = min(float(self.config.getoption("--grader-request-timeout")), CHECK_S)
+        client = BoundedClient(
+            base_url=str(url), max_bytes=64 * 1024, total_s=bound, timeout=httpx.Timeout(bound)
+        )
+        with client:
+            return still_answers(client, path)
 
 
 def _unreachable(error: BaseException | None) -> str:

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from grader.bounded_client import AnswerTooSlow, within
+from grader.bounded_client import UNKNOWN_PATH, AnswerTooSlow, still_answers, within
 from grader.pytest_plugin import BoundedClient, ResponseRefused
 from tests.conftest import free_port
 from tests.unit.dripping_server import Drip, dripping_server
@@ -143,3 +143,29 @@ def test_a_refused_connection_is_a_connect_error() -> None:
         pytest.raises(httpx.ConnectError),
     ):
         bounded.get(f"http://127.0.0.1:{free_port()}/health")
+
+
+def test_an_app_still_answers_when_its_health_and_an_unknown_path_answer() -> None:
+    with (
+        dripping_server("headers", lambda path: path == "/broken-feature") as url,
+        BoundedClient(base_url=url, max_bytes=LIMIT, total_s=1, timeout=1) as bounded,
+    ):
+        assert still_answers(bounded, "/health") == ""
+
+
+def test_an_app_that_answers_only_its_health_path_does_not_still_answer() -> None:
+    with (
+        dripping_server("body", lambda path: path != "/health") as url,
+        BoundedClient(base_url=url, max_bytes=LIMIT, total_s=1, timeout=1) as bounded,
+    ):
+        assert still_answers(bounded, "/health") == (
+            f"GET {UNKNOWN_PATH} got no answer either "
+            "(AnswerTooSlow: response not complete after 1 s)"
+        )
+
+
+def test_a_health_path_must_answer_2xx(client: BoundedClient) -> None:
+    assert still_answers(client, "/redirect") == "GET /redirect answered 302 instead of 2xx"
+    assert still_answers(client, "/never-answered") == (
+        "GET /never-answered got no answer either (ReadTimeout: timed out)"
+    )

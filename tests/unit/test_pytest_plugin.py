@@ -396,7 +396,8 @@ def test_a_streak_goes_on_while_the_health_path_answers_but_not_for_ever(suite, 
     assert [t["outcome"] for t in tests] == ["failed"] * 10 + ["not_run"] * 2
     assert data["stopped"] == (
         "after 10 consecutive tests could not reach the app "
-        "(the last: ConnectError: [Errno 111] Connection refused), though its health path answers"
+        "(the last: ConnectError: [Errno 111] Connection refused), "
+        "though it still answers its health path"
     )
 
 
