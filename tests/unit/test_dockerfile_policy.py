@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.stages.build.dockerfile_policy import LONGEST, instructions, policy_problems
+from grader.stages.build.dockerfile_policy import LONGEST, policy_problems
+from grader.stages.build.dockerfile_reader import instructions
 
 ALLOWED = ("python:3.11-slim",)
 ORDINARY = """\

@@ -23,6 +23,7 @@ PURE_MODULES = (
     "grader.reports.feedback",
     "grader.stages.probe.listening",
     "grader.stages.build.dockerfile_policy",
+    "grader.stages.build.dockerfile_reader",
     "grader.core.result_diff",
     "grader.fuzz_cases",
     "grader.fuzz_verdict",
