@@ -455,7 +455,8 @@ def _tear_down(held: dict[str, Any]) -> None:
 
 
 def _with_tail(reason: str, log: str, what: str) -> str:
-    """The reason, and the last lines of a log the submission wrote: each line cut short.
+    """The reason, and the last lines of a log the submission wrote: each line cut short, the
+    reason's too (a build's reason quotes the candidate's own command).
 
     When the last error in the log came before those lines (a server's shutdown chatter
     follows it), that error line leads them, so the message always says what went wrong.
@@ -465,11 +466,13 @@ def _with_tail(reason: str, log: str, what: str) -> str:
     errors = [line for line in every if ERROR_LINE.search(line)]
     if errors and not any(ERROR_LINE.search(line) for line in lines):
         lines = [errors[-1], "...", *lines]
-    cut = [
-        line if len(line) <= MESSAGE_LINE_LIMIT else line[:MESSAGE_LINE_LIMIT] + " [cut]"
-        for line in lines
-    ]
+    reason = "\n".join(_cut(line) for line in reason.splitlines())
+    cut = [_cut(line) for line in lines]
     return f"{reason}\nlast lines of the {what}:\n" + "\n".join(cut) if cut else reason
+
+
+def _cut(line: str) -> str:
+    return line if len(line) <= MESSAGE_LINE_LIMIT else line[:MESSAGE_LINE_LIMIT] + " [cut]"
 
 
 def _first_line(text: str) -> str:

@@ -7,6 +7,7 @@ the run that made it, so `grader clean` can find leftovers of a run that was kil
 from __future__ import annotations
 
 import gc
+import time
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ LABEL_MANAGED = "io.grader.managed"
 LABEL_RUN = "io.grader.run"
 LABEL_SUBMISSION = "io.grader.submission"
 IMAGE_PASSES = 5
+CONTAINER_PASSES = 3
 POOL_SIZE = 64  # connections to the engine: enough for the largest --jobs and its probes
 
 
@@ -87,9 +89,20 @@ def remove_labelled(client: Any, run_id: str | None = None) -> Removed:
     wanted = [f"{LABEL_MANAGED}=true"] + ([f"{LABEL_RUN}={run_id}"] if run_id else [])
     filters = {"label": wanted}
     removed = Removed()
-    for container in client.containers.list(all=True, filters=filters):
-        if _attempt(removed, container.name, lambda c=container: c.remove(force=True, v=True)):
-            removed.containers.append(container.name)
+    for attempt in range(CONTAINER_PASSES):  # a container full of processes may resist a kill
+        left = client.containers.list(all=True, filters=filters)
+        if not left:
+            break
+        if attempt:
+            time.sleep(attempt)
+        this_pass = Removed()
+        for container in left:
+            if _attempt(
+                this_pass, container.name, lambda c=container: c.remove(force=True, v=True)
+            ):
+                removed.containers.append(container.name)
+        if attempt == CONTAINER_PASSES - 1:
+            removed.errors.extend(this_pass.errors)
     for network in client.networks.list(filters=filters):
         if _attempt(removed, network.name, network.remove):
             removed.networks.append(network.name)

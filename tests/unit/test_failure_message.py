@@ -15,3 +15,12 @@ def test_a_failure_message_keeps_the_last_error_even_behind_noise() -> None:
         "RuntimeError: DATABASE_URL is not configured",
     ]
     assert lines[-1] == "[INFO] shutting down 39"
+
+
+def test_a_reason_that_quotes_the_candidates_command_is_cut_too() -> None:
+    reason = "docker build failed: The command '/bin/sh -c " + "x" * 500 + "' returned 7"
+
+    first = _with_tail(reason, "step output\n", "build output").splitlines()[0]
+
+    assert len(first) <= 320
+    assert first.endswith(" [cut]")
