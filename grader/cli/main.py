@@ -29,9 +29,6 @@ from grader.core.errors import GraderError, TaskError
 from grader.core.result import Result, Status
 from grader.core.task import Task
 from grader.core.task_checks import coverage_problems
-from grader.fuzz_cases import dump_cases
-from grader.fuzz_record import record
-from grader.fuzz_stage import SUITE_ID as FUZZ
 from grader.pipeline import plan_grading, public_suite_ids
 from grader.reports.command import render_reports, report_command
 from grader.reports.console import ProgressView, print_summary, result_in_brief
@@ -44,7 +41,10 @@ from grader.runs.regrade import regrade
 from grader.runs.run_record import read_run_record
 from grader.runs.task_files import TaskLocation, list_task_ids, load_task
 from grader.sandbox.engine import connect, prune_build_cache, remove_labelled
-from grader.spec_task import spec_task
+from grader.stages.fuzz.cases import dump_cases
+from grader.stages.fuzz.record import record
+from grader.stages.fuzz.spec_task import spec_task
+from grader.stages.fuzz.stage import SUITE_ID as FUZZ
 from grader.version import VERSION
 
 EXIT_BELOW_THRESHOLD = 1

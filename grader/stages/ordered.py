@@ -8,9 +8,9 @@ list instead of naming any stage. A new stage is a module and one entry here.
 from __future__ import annotations
 
 from grader.core.task import Task
-from grader.fuzz_stage import FuzzStage
 from grader.stages import Stage
 from grader.stages.engineering.stage import EngineeringStage
+from grader.stages.fuzz.stage import FuzzStage
 
 STAGES: tuple[Stage, ...] = (FuzzStage(), EngineeringStage())
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from grader.core.errors import TaskError
-from grader.fuzz_stage import load_fuzz_plan
-from grader.spec_task import spec_task
+from grader.stages.fuzz.spec_task import spec_task
+from grader.stages.fuzz.stage import load_fuzz_plan
 from tests.cli.test_tasks_commands import grader
 from tests.conftest import REPO
 

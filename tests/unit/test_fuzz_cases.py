@@ -7,7 +7,7 @@ import json
 import pytest
 
 from grader.core.errors import TaskError
-from grader.fuzz_cases import (
+from grader.stages.fuzz.cases import (
     Body,
     CaseFile,
     FuzzCase,

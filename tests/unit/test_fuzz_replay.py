@@ -1,4 +1,4 @@
-"""`grader.fuzz_replay.replay` against servers on 127.0.0.1 that drip their answers: every case
+"""`fuzz.replay.replay` against servers on 127.0.0.1 that drip their answers: every case
 ends at its own deadline, a silent app ends the stage, and the budget bounds it as a whole."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import pytest
 
 from grader.core.result import Outcome
 from grader.core.task import FuzzSpec
-from grader.fuzz_cases import CaseFile, FuzzCase
-from grader.fuzz_replay import SILENT_STREAK, replay
-from grader.fuzz_stage import FuzzPlan, run_fuzz
-from grader.fuzz_verdict import plan_fuzz
+from grader.stages.fuzz.cases import CaseFile, FuzzCase
+from grader.stages.fuzz.replay import SILENT_STREAK, replay
+from grader.stages.fuzz.stage import FuzzPlan, run_fuzz
+from grader.stages.fuzz.verdict import plan_fuzz
 from tests.unit.dripping_server import Drip, dripping_server
 
 SPEC = """

@@ -6,8 +6,14 @@ import shlex
 
 from grader.core.result import Outcome
 from grader.core.task import FuzzSpec
-from grader.fuzz_cases import CaseFile, CaseRun, Finding, FuzzCase
-from grader.fuzz_verdict import curl_line, distinct_failures, fuzz_outcomes, plan_fuzz, summary
+from grader.stages.fuzz.cases import CaseFile, CaseRun, Finding, FuzzCase
+from grader.stages.fuzz.verdict import (
+    curl_line,
+    distinct_failures,
+    fuzz_outcomes,
+    plan_fuzz,
+    summary,
+)
 
 FUZZ = FuzzSpec(bug_criterion="robustness.bugs", deviation_criterion="robustness.contract")
 SERVER_ERROR = Finding("not_a_server_error", "bug", "Server error")

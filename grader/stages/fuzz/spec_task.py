@@ -17,9 +17,9 @@ import tomli_w
 
 from grader.core.errors import TaskError
 from grader.core.task import Task
-from grader.fuzz_cases import dump_cases
-from grader.fuzz_record import record
 from grader.runs.task_files import TaskLocation, load_task
+from grader.stages.fuzz.cases import dump_cases
+from grader.stages.fuzz.record import record
 
 TASK_ID = "spec"
 CASES_FILE = "fuzz-cases.json"

@@ -19,12 +19,12 @@ from grader.bounded_client import BoundedClient, within
 from grader.core.errors import TaskError
 from grader.core.result import Outcome, TestOutcome
 from grader.core.task import FuzzSpec, Task
-from grader.fuzz_cases import CaseFile, load_cases, spec_digest
-from grader.fuzz_record import record
-from grader.fuzz_replay import Replay, replay
-from grader.fuzz_verdict import KINDS, distinct_failures, fuzz_outcomes, plan_fuzz, summary
-from grader.fuzz_verdict import test_id as fuzz_test_id
 from grader.stages import AppUnderTest, StageResult
+from grader.stages.fuzz.cases import CaseFile, load_cases, spec_digest
+from grader.stages.fuzz.record import record
+from grader.stages.fuzz.replay import Replay, replay
+from grader.stages.fuzz.verdict import KINDS, distinct_failures, fuzz_outcomes, plan_fuzz, summary
+from grader.stages.fuzz.verdict import test_id as fuzz_test_id
 
 SUITE_ID = "fuzz"
 SERVED_SPEC_LIMIT = 5 * 1024 * 1024

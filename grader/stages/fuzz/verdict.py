@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from grader.core.result import Outcome, TestOutcome
 from grader.core.task import FuzzSpec
-from grader.fuzz_cases import CaseFile, CaseRun, Finding
+from grader.stages.fuzz.cases import CaseFile, CaseRun, Finding
 
 KINDS = (("bug", "bugs"), ("deviation", "contract"))
 BODY_SHOWN = 300

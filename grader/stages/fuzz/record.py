@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.core.errors import TaskError
-from grader.fuzz_cases import (
+from grader.stages.fuzz.cases import (
     Body,
     CaseFile,
     FuzzCase,

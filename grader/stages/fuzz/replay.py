@@ -25,7 +25,7 @@ import httpx
 
 from grader.bounded_client import BoundedClient, still_answers, within
 from grader.core.task import FuzzAuthSpec, FuzzSpec
-from grader.fuzz_cases import CaseFile, CaseRun, Finding, FuzzCase, requires_credentials
+from grader.stages.fuzz.cases import CaseFile, CaseRun, Finding, FuzzCase, requires_credentials
 
 RESPONSE_LIMIT = 2 * 1024 * 1024
 USER_AGENT = "grader-fuzz"

@@ -1,0 +1,1 @@
+"""The fuzz stage: cases from the OpenAPI document replayed against the app."""
