@@ -9,7 +9,6 @@ folder is made, and a refusal leaves nothing behind. Deep trees made here are re
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import tarfile
 import tempfile
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from grader.stages.intake.take_in import IntakeLimits, Refusal, SourceTree, take_in
+from tests.unit.test_intake import git
 
 DEEP = 1100
 LIMITS = IntakeLimits()
@@ -116,19 +116,6 @@ def test_a_folder_at_the_depth_limit_is_accepted(tmp_path):
 def test_the_depth_limit_must_stay_well_inside_the_recursion_limit():
     with pytest.raises(ValueError, match="max_depth"):
         IntakeLimits(max_depth=1000)
-
-
-def git(*args: str, cwd: Path) -> None:
-    env = {
-        **os.environ,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.invalid",
-    }
-    subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=True)
 
 
 def deep_repository(root: Path, levels: int, deep_under: str = "") -> Path:
