@@ -9,7 +9,7 @@ A submission that fails a stage gets a complete result with a status and a score
 fault of the grader itself (an engine error, a bug) gets `harness_error` and no score.
 Whatever happens, the container, its network and the work folder are removed. The image is
 left for `grade_batch` to remove at the end of the run, which keeps the layers beneath its
-labels as the build cache (`engine.remove_labelled`).
+labels as the build cache (`sandbox.engine.remove_labelled`).
 If the run is cancelled (Ctrl-C) the result is not written: a half-graded submission would
 carry a wrong score, and a resumed run grades it again.
 """

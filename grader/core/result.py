@@ -1,6 +1,6 @@
 """What grading one submission produced: the model behind `result.json`.
 
-Pure: plain frozen values and their JSON form. `results_store` writes them; every report is
+Pure: plain frozen values and their JSON form. `runs.results_store` writes them; every report is
 rendered from them. The JSON Schema is `grader/schema/result.schema.json`; bump
 `SCHEMA_VERSION` with any change to the shape.
 """

@@ -1,6 +1,6 @@
 """The task a hiring team writes: `tasks/<id>/task.toml`, validated at the edge.
 
-Pure: parses text it is given and opens no file (`task_files` reads the folder). Unknown keys
+Pure: parses text it is given and opens no file (`runs.task_files` reads the folder). Unknown keys
 are refused, and every problem is reported with the file, the key and what is wrong.
 """
 

@@ -2,10 +2,10 @@
 
 A submission with a Dockerfile is built as it is; one without gets a generated Dockerfile that
 serves its Flask app with gunicorn (see `flask_dockerfile`). The build runs confined
-(`build_sandbox`: its own network closed to this host, a pids bound, memory, a file-size bound)
-and watched: past its time or once a step writes more than the task's `build_disk_mb`, the
-step is stopped, and an image that adds more than that is refused. A failed or timed-out build
-is a `BuildFailure` with the log tail, and the images it left are removed.
+(`sandbox.build_confinement`: its own network closed to this host, a pids bound, memory, a
+file-size bound) and watched: past its time or once a step writes more than the task's
+`build_disk_mb`, the step is stopped, and an image that adds more than that is refused. A failed
+or timed-out build is a `BuildFailure` with the log tail, and the images it left are removed.
 """
 
 from __future__ import annotations
@@ -327,7 +327,8 @@ def _timeout(runtime: RuntimeSpec) -> str:
 def _failed(client: Any, status: Status, reason: str, log: _Log, watch: _Watch) -> BuildFailure:
     """A failure, after removing what the build left: the container of the step that failed
     and the images its steps made. Both are found through the engine's records of the build's
-    own containers (`build_sandbox`), never through the log, which the submission writes."""
+    own containers (`sandbox.build_confinement`), never through the log, which the submission
+    writes."""
     for record in watch.confinement.containers(client):
         watch.note_image(str(record.get("Image") or ""))
         with contextlib.suppress(docker.errors.APIError):

@@ -1,17 +1,16 @@
 """Run the candidate's own tests inside their image, under coverage.py, with no network.
 
 The IO edge of the engineering stage's dynamic half. The image built for grading is started a
-second time, as hardened as the app (`run.hardened_settings`) and with no network at all, with
-the submission mounted read-only, a kit of pytest and coverage.py (pure-Python wheels,
-installed once into a cache folder of this host by pip, never executed here; coverage.py's
-compiled tracer for CPython 3.11 on this machine is added when pip has it, and an image with
-another Python falls back to the pure one) and a folder for the two reports. The container
-is killed at the task's time limit and always removed. Inside, the tests run as one user and
-the reports are written by the kit's wrapper as another, into a folder only that user may
-write, from what the tests streamed over a pipe while they ran. They still come out of a
-container the candidate's code ran in: they are opened without following links, only when
-they are regular files, and read with a size cap.
-"""
+second time, as hardened as the app (`sandbox.container.hardened_settings`) and with no network
+at all, with the submission mounted read-only, a kit of pytest and coverage.py (pure-Python
+wheels, installed once into a cache folder of this host by pip, never executed here;
+coverage.py's compiled tracer for CPython 3.11 on this machine is added when pip has it, and an
+image with another Python falls back to the pure one) and a folder for the two reports. The
+container is killed at the task's time limit and always removed. Inside, the tests run as one
+user and the reports are written by the kit's wrapper as another, into a folder only that user
+may write, from what the tests streamed over a pipe while they ran. They still come out of a
+container the candidate's code ran in: they are opened without following links, only when they
+are regular files, and read with a size cap."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 IO: the requests go through the same bounded client as the reference tests (a total deadline
 per exchange, a cap on the body, no redirects), and every exchange also ends by the stage's
-own deadline. The checks are schemathesis's own, run on the answer as data; `fuzz_verdict`
+own deadline. The checks are schemathesis's own, run on the answer as data; `fuzz.verdict`
 turns what they found into bugs, deviations and points.
 
 The replay ends early when it can tell nothing more: at the stage's budget (or what is left of

@@ -1,6 +1,6 @@
 """The fuzz stage of a grading: the task's recorded cases replayed against the running app.
 
-IO around the pure `fuzz_verdict`: reads the task's OpenAPI document and case file (refusing
+IO around the pure `fuzz.verdict`: reads the task's OpenAPI document and case file (refusing
 cases recorded from another version of the document), replays them, and keeps a log of every
 case and every distinct failure beside the result.
 """
