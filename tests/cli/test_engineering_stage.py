@@ -7,11 +7,10 @@ import json
 import subprocess
 from pathlib import Path
 
-from grader.stages.engineering.grading import planned_tests
-from grader.stages.engineering.own_tests import OwnTests, OwnTestsNotRun
-
 from grader.core.result import Outcome
 from grader.core.task import EngineeringSpec
+from grader.stages.engineering.grading import planned_tests
+from grader.stages.engineering.own_tests import OwnTests, OwnTestsNotRun
 from grader.stages.engineering.own_tests_run import OwnTestsRun
 from grader.stages.engineering.stage import EngineeringPlan, run_engineering
 from tests.unit.sample_projects import CLEAN

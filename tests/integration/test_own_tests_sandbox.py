@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from grader.stages.engineering.own_tests import OwnTests, OwnTestsNotRun
 
 from grader.core.task import RuntimeSpec
 from grader.sandbox.engine import LABEL_RUN, labels_for
+from grader.stages.engineering.own_tests import OwnTests, OwnTestsNotRun
 from grader.stages.engineering.own_tests_run import OwnTestsRun, run_own_tests
 
 pytestmark = pytest.mark.docker

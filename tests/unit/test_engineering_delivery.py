@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from grader.stages.engineering.delivery import measure_delivery
 from grader.stages.engineering.findings import Evidence, Severity
-
 from tests.unit.sample_projects import CLEAN, changed, source_tree
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from grader.stages.engineering.findings import Severity
 from grader.stages.engineering.history import measure_history
 from grader.stages.engineering.inputs import GitCommit, GitHistory, GitUnavailable
-
 from tests.unit.sample_projects import CLEAN_HISTORY
 
 

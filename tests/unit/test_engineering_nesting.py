@@ -5,15 +5,15 @@ recursively, and a RecursionError would throw away every point already earned)."
 from __future__ import annotations
 
 import pytest
+
+from grader.core.result import Outcome
+from grader.core.task import EngineeringSpec
 from grader.stages.engineering.findings import Finding, Severity
 from grader.stages.engineering.grading import grade_engineering, planned_tests
 from grader.stages.engineering.inputs import GitUnavailable
 from grader.stages.engineering.lint_summary import LintNotRun
 from grader.stages.engineering.python_source import MAX_SYNTAX_DEPTH, parse_python
 from grader.stages.engineering.report import EngineeringReport, analyse
-
-from grader.core.result import Outcome
-from grader.core.task import EngineeringSpec
 from tests.unit.sample_projects import CLEAN, source_tree
 
 TERMS_1500 = "TOTAL = " + " + ".join(["1"] * 1500) + "\n"

@@ -4,9 +4,9 @@ each at its file and line, and the idioms that must not be reported."""
 from __future__ import annotations
 
 import pytest
+
 from grader.stages.engineering.findings import Severity
 from grader.stages.engineering.secrets_and_sinks import find_secrets_and_risky_sinks
-
 from tests.unit.sample_projects import source_tree
 
 

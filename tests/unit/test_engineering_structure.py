@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from grader.stages.engineering.findings import Evidence, Severity
 from grader.stages.engineering.structure import measure_structure
-
 from tests.unit.sample_projects import CLEAN, source_tree
 
 
