@@ -70,7 +70,9 @@ def replay(
     limit_s, ran_out = fuzz.budget_s, f"the stage's budget of {fuzz.budget_s:g} s ran out"
     if budget_s is not None and budget_s < limit_s:
         limit_s = max(0.0, budget_s)
-        ran_out = f"the submission's time budget ran out after {limit_s:g} s of this stage"
+        ran_out = (
+            f"the submission's time budget ran out after {round(limit_s, 1):g} s of this stage"
+        )
     client = BoundedClient(
         base_url=base_url,
         max_bytes=RESPONSE_LIMIT,

@@ -114,7 +114,9 @@ def run_suite(
     timeout_s = runtime.suite_timeout_s
     if budget_s is not None and budget_s < timeout_s:
         timeout_s = max(0.0, budget_s)
-        ran_out = f"the submission's time budget ran out after {timeout_s:g} s of this suite"
+        ran_out = (
+            f"the submission's time budget ran out after {round(timeout_s, 1):g} s of this suite"
+        )
     else:
         ran_out = f"the suite was stopped after {timeout_s:g} s"
     with tempfile.TemporaryDirectory(prefix="grader-suite-") as scratch:
