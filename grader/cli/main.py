@@ -33,6 +33,7 @@ from grader.pipeline import plan_grading, public_suite_ids
 from grader.reports.command import render_reports, report_command
 from grader.reports.console import ProgressView, print_summary, result_in_brief
 from grader.reports.feedback import feedback_lines, feedback_markdown
+from grader.reports.untrusted_text import clean as neutralised
 from grader.runs.batch import grade_batch, name_submissions, new_run_id
 from grader.runs.calibrate import Calibration, calibrate, load_calibration
 from grader.runs.check import check_folder, check_url, find_check_task, public_plan
@@ -448,7 +449,7 @@ def check(
         with ProgressView(console, [name_submissions([str(path)])[0].id]) as view:
             result = check_folder(checked, path, out, emit=view)
     for line in feedback_lines(result, task.spec, checked.hidden_checks):
-        console.print(line, markup=False, highlight=False, soft_wrap=True)
+        console.print(neutralised(line), markup=False, highlight=False, soft_wrap=True)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
@@ -554,5 +555,5 @@ def main() -> None:
         click.echo("interrupted: the containers of this run were removed", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except GraderError as error:
-        click.echo(f"error: {error.message}", err=True)
+        click.echo(f"error: {neutralised(error.message)}", err=True)
         sys.exit(error.exit_code)

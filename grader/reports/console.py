@@ -16,6 +16,7 @@ from rich.table import Table
 
 from grader.core.events import Event, StageFinished, StageStarted, SubmissionGraded
 from grader.core.result import Result, StageStatus, Status
+from grader.reports.untrusted_text import clean
 
 
 class ProgressView:
@@ -50,7 +51,7 @@ class ProgressView:
                 mark = "ok" if event.status is StageStatus.OK else event.status.value
                 self.state[event.submission] = f"{event.stage} {mark}"
                 if self.live is None:
-                    detail = f": {event.detail.splitlines()[0]}" if event.detail else ""
+                    detail = f": {clean(event.detail).splitlines()[0]}" if event.detail else ""
                     took = f"in {event.duration_s:.1f} s"
                     self.console.print(
                         f"{event.submission}: {event.stage} {mark} {took}{detail}",
@@ -123,5 +124,5 @@ def print_summary(
             console.print(
                 f"[bold]{result.submission.id}[/]: {result.status.value}", highlight=False
             )
-            console.print(result.message, markup=False, highlight=False)
+            console.print(clean(result.message), markup=False, highlight=False)
     console.print(f"results: {run_dir}", markup=False, highlight=False)

@@ -325,13 +325,15 @@ def test_an_image_named_in_a_build_log_is_not_removed(
 def test_a_layer_over_the_disk_bound_does_not_stay(
     docker_client: Any, results: dict[str, Result]
 ) -> None:
-    assert results["huge_layer_in_build"].status is Status.BUILD_FAILED
-    made_by_the_case = [
-        image.short_id
-        for image in docker_client.images.list(all=True)
-        if "62914560" in " ".join((image.attrs.get("ContainerConfig") or {}).get("Cmd") or [])
-    ]
-    assert made_by_the_case == []
+    for case, marker in (("huge_layer_in_build", "62914560"),
+                         ("layers_over_the_disk_bound", "104857600")):  # fmt: skip
+        assert results[case].status is Status.BUILD_FAILED
+        made_by_the_case = [
+            image.short_id
+            for image in docker_client.images.list(all=True)
+            if marker in " ".join((image.attrs.get("ContainerConfig") or {}).get("Cmd") or [])
+        ]
+        assert made_by_the_case == [], case
 
 
 def test_a_submission_named_like_a_run_file_gets_its_own_folder(

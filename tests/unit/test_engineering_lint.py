@@ -69,6 +69,15 @@ def test_ruff_lints_own_code_only_and_ignores_the_submission_config(tmp_path: Pa
     ]
 
 
+def test_noqa_comments_of_the_submission_silence_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("# ruff: noqa\nimport os\nx = eval('1')  # noqa: S307\n")
+
+    output = run_ruff(tmp_path)
+
+    assert isinstance(output, str)
+    assert sorted(item["code"] for item in json.loads(output)) == ["F401", "S307"]
+
+
 def test_lint_tree_gives_a_summary(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("import os\nx = eval('1')\n")
 

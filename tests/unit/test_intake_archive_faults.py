@@ -11,6 +11,7 @@ import gzip
 import io
 import lzma
 import struct
+import subprocess
 import tarfile
 import zipfile
 from pathlib import Path
@@ -249,3 +250,20 @@ def test_a_file_that_is_not_a_tar_is_refused(tmp_path):
     archive = write(tmp_path / "s.tar.gz", gzip.compress(b"just some text\n" * 100))
 
     assert "is not a readable tar archive" in refused(archive, tmp_path / "out")
+
+
+def test_a_sparse_file_is_refused_before_its_holes_are_written(tmp_path: Path) -> None:
+    """GNU tar stores a sparse file's holes as a map: 300 MiB in a 10 KiB archive."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with (folder / "big").open("wb") as handle:
+        handle.truncate(300 << 20)
+        handle.write(b"x")
+    archive = tmp_path / "sparse.tar"
+    subprocess.run(["tar", "--sparse", "-cf", str(archive), "-C", str(folder), "big"], check=True)
+    assert archive.stat().st_size < 1 << 20
+
+    result = take_in(str(archive), tmp_path / "out", IntakeLimits())
+
+    assert result == Refusal("big is a sparse file; archives with them are refused")
+    assert not (tmp_path / "out").exists()

@@ -183,7 +183,8 @@ def _build(
         return _failed(client, Status.BUILD_FAILED, reason, log, watch)
     added = added_bytes(client, image_id, runtime.base_images)
     if added > runtime.build_disk_mb << 20:
-        _remove_image(client, image_id)
+        with contextlib.suppress(docker.errors.APIError):  # the image this build made and named
+            client.api.remove_image(image_id, force=True, noprune=False)
         reason = (
             f"the image adds {added / (1 << 20):.0f} MiB to its base, more than the "
             f"{runtime.build_disk_mb} MiB a build may add"

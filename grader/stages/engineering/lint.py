@@ -1,10 +1,10 @@
 """Lint a submission with ruff, which reads Python without running it.
 
 The IO edge for lint (with `source`). Ruff runs isolated from any configuration in the
-submission, without a cache, with a time limit, over the candidate's own code: tests and
-migrations are excluded, as they are from the line count `code_quality` gives. Lines may be 100
-characters long before E501 counts them, as most style guides allow. Whatever goes
-wrong becomes a `LintNotRun` with the reason.
+submission and blind to its `noqa` comments, without a cache, with a time limit, over the
+candidate's own code: tests and migrations are excluded, as they are from the line count
+`code_quality` gives. Lines may be 100 characters long before E501 counts them, as most style
+guides allow. Whatever goes wrong becomes a `LintNotRun` with the reason.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def run_ruff(root: Path, *, timeout_s: float = LINT_TIMEOUT_S) -> str | LintNotR
     """Ruff's JSON report on the Python under `root`, or why there is none."""
     command = [
         sys.executable, "-m", "ruff", "check", "--output-format=json", "--no-cache",
-        "--isolated", "--force-exclude", f"--extend-exclude={NOT_OWN_CODE}", "--line-length=100",
+        "--isolated", "--ignore-noqa", "--force-exclude", f"--extend-exclude={NOT_OWN_CODE}",
+        "--line-length=100",
         f"--select={RULES}", "--exit-zero", "--", str(root),
     ]  # fmt: skip
     try:

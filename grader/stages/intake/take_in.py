@@ -403,6 +403,9 @@ def _unpack_tar(archive: Path, destination: Path, budget: _Budget) -> None:
                 _check_link(relative, member.linkname)
                 budget.add_file()
                 target.symlink_to(member.linkname)
+            elif member.issparse():
+                # its holes are not in the stream the budget counts, yet would be written out
+                raise _Refused(f"{relative} is a sparse file; archives with them are refused")
             elif member.isfile():
                 handle = bundle.extractfile(member)
                 assert handle is not None  # a regular member always has a stream
