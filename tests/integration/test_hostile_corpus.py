@@ -343,3 +343,10 @@ def test_a_submission_named_like_a_run_file_gets_its_own_folder(
     record = read_run_record(batch[0].run_dir)
     assert "run-json" in [s.id for s in record.submissions]
     assert (batch[0].run_dir / "run-json" / "result.json").is_file()
+
+
+def test_a_user_named_otherwise_but_root_is_not_trusted(
+    results: dict[str, Result], batch: tuple[BatchOutcome, float]
+) -> None:
+    log = (batch[0].run_dir / "root_by_another_name" / "logs" / "app.log").read_text()
+    assert "RUNNING AS UID 10001 GID 10001" in log
