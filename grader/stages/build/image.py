@@ -176,6 +176,8 @@ def _build(
     finally:
         watch.stop()
     if watch.verdict:
+        if image_id is not None:  # the stopped step had finished after all: not kept either
+            _remove_own_image(client, image_id)
         status = Status.BUILD_TIMEOUT if watch.timed_out else Status.BUILD_FAILED
         return _failed(client, status, watch.verdict, log, watch)
     if error or image_id is None:
@@ -183,8 +185,7 @@ def _build(
         return _failed(client, Status.BUILD_FAILED, reason, log, watch)
     added = added_bytes(client, image_id, runtime.base_images)
     if added > runtime.build_disk_mb << 20:
-        with contextlib.suppress(docker.errors.APIError):  # the image this build made and named
-            client.api.remove_image(image_id, force=True, noprune=False)
+        _remove_own_image(client, image_id)
         reason = (
             f"the image adds {added / (1 << 20):.0f} MiB to its base, more than the "
             f"{runtime.build_disk_mb} MiB a build may add"
@@ -337,6 +338,13 @@ def _failed(client: Any, status: Status, reason: str, log: _Log, watch: _Watch) 
     for image_id in reversed(watch.images):
         _remove_image(client, image_id)
     return BuildFailure(status, reason, log.text(), time.monotonic() - watch.started)
+
+
+def _remove_own_image(client: Any, image_id: str) -> None:
+    """Remove the image this build made and named, with the layers beneath it nothing else
+    uses."""
+    with contextlib.suppress(docker.errors.APIError):
+        client.api.remove_image(image_id, force=True, noprune=False)
 
 
 def _remove_image(client: Any, image_id: str) -> None:
