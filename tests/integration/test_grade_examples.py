@@ -79,7 +79,7 @@ def test_the_defect_costs_points_only_in_its_category(graded: dict[str, Result])
     for other in ("crud", "errors", "security"):
         assert by_id[other].points == by_id[other].max_points, other
     assert result.score.percent == 70.0
-    lost = [reason for c in by_id["validation"].criteria for reason in c.lost]
+    lost = [loss.describe() for c in by_id["validation"].criteria for loss in c.lost]
     assert any("expected 422, got 201" in reason for reason in lost), lost
 
 
