@@ -96,10 +96,6 @@ class GradingPlan:
     def suite_ids(self) -> tuple[str, ...]:
         return tuple(suite.id for suite in self.suites) + tuple(s.id for s in self.stages)
 
-    def stage_plan(self, stage_id: str) -> Any:
-        """The plan of one of the selected stages, or None."""
-        return next((s.plan for s in self.stages if s.id == stage_id), None)
-
     def without_source_stages(self) -> GradingPlan:
         """The plan less the stages that read the submission's folder (for a URL alone)."""
         return replace(self, stages=tuple(s for s in self.stages if not s.stage.needs_source))

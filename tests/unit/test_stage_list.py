@@ -63,7 +63,7 @@ def test_a_stage_in_the_list_is_planned_selected_and_counted(
     assert selectable_suite_ids(task) == ("public", "hidden", "extra")
     assert plan.suite_ids() == ("public", "hidden", "extra")
     assert plan.all_planned()[-1] == PLANNED
-    assert isinstance(plan.stage_plan("extra"), ExtraPlan)
+    assert isinstance(next(s.plan for s in plan.stages if s.id == "extra"), ExtraPlan)
     assert ("extra" in public_suite_ids(task)) is public
     assert plan.without_source_stages().suite_ids() == ("public", "hidden")
     assert plan_grading(task, ("public",)).stages == ()
