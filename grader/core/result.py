@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = "2.0"
-READABLE_VERSIONS = ("1.0", "2.0")
+SCHEMA_VERSION = "2.1"
+READABLE_VERSIONS = ("1.0", "2.0", "2.1")
 
 
 class Status(StrEnum):
@@ -130,12 +130,27 @@ class CategoryScore:
 
 
 @dataclass(frozen=True)
+class RedFlag:
+    """Points lost in a criterion the task marks critical: a flaw a reviewer rejects for."""
+
+    criterion: str
+    title: str
+    category: str
+    points_lost: float
+
+
+@dataclass(frozen=True)
 class Score:
+    """`points` and `percent` are the total after the task's red-flag rule; the categories'
+    points add up to `before_red_flags` percent when the rule lowered it, to `percent` if not."""
+
     points: float
     max_points: float
     percent: float
     categories: tuple[CategoryScore, ...] = ()
     tests: tuple[TestPoints, ...] = ()
+    red_flags: tuple[RedFlag, ...] = ()
+    before_red_flags: float | None = None  # the percent the rule lowered, when it did
 
     def test_points(self) -> dict[str, TestPoints]:
         return {entry.test_id: entry for entry in self.tests}
@@ -197,7 +212,8 @@ def result_from_dict(data: dict[str, Any]) -> Result:
         )
         points = data["score"].get("tests")
         score = Score(
-            **{k: v for k, v in data["score"].items() if k != "tests"},
+            **{k: v for k, v in data["score"].items() if k not in ("tests", "red_flags")},
+            red_flags=tuple(RedFlag(**flag) for flag in data["score"].get("red_flags", ())),
             categories=categories,
             tests=tuple(TestPoints(**p) for p in points)
             if points is not None

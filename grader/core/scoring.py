@@ -13,6 +13,9 @@ Pure. The rules, in full:
   and the part it did not earn is listed as lost like any other.
 - A criterion with no test among the outcomes (its suites were not selected) is not assessed:
   it is left out of both points and maximum, so a public-only run is scored out of what it ran.
+- A criterion the task marks `critical` that loses any point is a red flag. The task's rule
+  then lowers the total: at most `cap_percent`, and `deduct_percent` off for each red flag
+  (never below zero). The categories keep their own points; the total says what it was before.
 """
 
 from __future__ import annotations
@@ -25,11 +28,12 @@ from grader.core.result import (
     CriterionScore,
     Outcome,
     PointLoss,
+    RedFlag,
     Score,
     TestOutcome,
     TestPoints,
 )
-from grader.core.task import RubricSpec
+from grader.core.task import RedFlagRule, RubricSpec
 
 PRECISION = 4
 
@@ -92,14 +96,42 @@ def score_outcomes(rubric: RubricSpec, outcomes: Sequence[TestOutcome]) -> Score
                 )
             )
 
-    percent = round(100 * total_points / total_max, 2) if total_max else 0.0
+    red_flags = _red_flags(rubric, categories)
+    raw_percent = 100 * total_points / total_max if total_max else 0.0
+    percent = _after_red_flags(rubric.red_flags, raw_percent, len(red_flags))
+    lowered = percent < raw_percent
     return Score(
-        points=round(total_points, PRECISION),
+        points=round(total_max * percent / 100 if lowered else total_points, PRECISION),
         max_points=round(total_max, PRECISION),
-        percent=percent,
+        percent=round(percent, 2),
         categories=tuple(categories),
         tests=tuple(points_of_tests),
+        red_flags=red_flags,
+        before_red_flags=round(raw_percent, 2) if lowered else None,
     )
+
+
+def _red_flags(rubric: RubricSpec, categories: Sequence[CategoryScore]) -> tuple[RedFlag, ...]:
+    critical = {c.id for category in rubric.categories for c in category.criteria if c.critical}
+    return tuple(
+        RedFlag(
+            criterion.id,
+            criterion.title,
+            category.id,
+            round(criterion.max_points - criterion.points, PRECISION),
+        )
+        for category in categories
+        for criterion in category.criteria
+        if criterion.id in critical and criterion.points < criterion.max_points - 1e-9
+    )
+
+
+def _after_red_flags(rule: RedFlagRule, percent: float, flags: int) -> float:
+    if not flags:
+        return percent
+    if rule.cap_percent is not None:
+        percent = min(percent, rule.cap_percent)
+    return max(0.0, percent - rule.deduct_percent * flags)
 
 
 def _loss(test: TestOutcome, points: float) -> PointLoss:

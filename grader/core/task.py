@@ -101,6 +101,11 @@ class CriterionSpec(_Strict):
     title: str = Field(min_length=1)
     weight: float = Field(1.0, gt=0, description="share within its category")
     hint: str = Field("", description="what to look at when it fails, shown to candidates")
+    critical: bool = Field(
+        False,
+        description="a flaw here is one a reviewer would reject for (an exploitable hole, lost "
+        "data): any point lost is a red flag, named first in every view",
+    )
 
 
 class CategorySpec(_Strict):
@@ -111,9 +116,25 @@ class CategorySpec(_Strict):
     criteria: tuple[CriterionSpec, ...] = Field(min_length=1)
 
 
+class RedFlagRule(_Strict):
+    """How red flags (points lost in a critical criterion) weigh on the total."""
+
+    cap_percent: float | None = Field(
+        None, ge=0, le=100, description="with any red flag, the total is at most this percent"
+    )
+    deduct_percent: float = Field(
+        0.0, ge=0, le=100, description="each red flag then takes this many percent off"
+    )
+
+
 class RubricSpec(_Strict):
     total: float = Field(100.0, gt=0, description="the category weights must sum to this")
     categories: tuple[CategorySpec, ...] = Field(min_length=1)
+    red_flags: RedFlagRule = Field(
+        default_factory=RedFlagRule,
+        description="the rule by which red flags weigh on the total (by default, none: they "
+        "are only named)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> RubricSpec:

@@ -152,9 +152,11 @@ def test_result_round_trips_through_json(make):
 def test_dict_puts_categories_beside_the_score():
     data = graded_result().to_dict()
 
-    assert set(data["score"]) == {"points", "max_points", "percent", "tests"}
+    assert set(data["score"]) == {
+        "points", "max_points", "percent", "tests", "red_flags", "before_red_flags"
+    }  # fmt: skip
     assert [c["id"] for c in data["categories"]] == ["api", "errors"]
-    assert data["schema_version"] == "2.0"
+    assert data["schema_version"] == "2.1"
     assert refused_result().to_dict()["categories"] == []
 
 

@@ -302,3 +302,63 @@ def test_each_loss_is_a_record_and_each_test_has_its_points() -> None:
     points = score.test_points()
     assert (points["create_2"].points, points["create_2"].max_points) == (0.0, 20.0)
     assert sum(p.points for p in score.tests) == pytest.approx(score.points)
+
+
+# Red flags: api.read is critical; with any red flag the total is at most 85 %.
+FLAGGED = RUBRIC.replace('title = "Read"', 'title = "Read"\ncritical = true').replace(
+    "total = 100\n", "total = 100\nred_flags = { cap_percent = 85 }\n", 1
+)
+
+
+def test_a_critical_criterion_that_loses_points_is_a_red_flag():
+    score = score_outcomes(rubric(FLAGGED), all_tests(read_1=Outcome.FAILED))
+
+    assert [(flag.criterion, flag.category, flag.points_lost) for flag in score.red_flags] == [
+        ("api.read", "api", 20.0)
+    ]
+    assert score.before_red_flags is None  # 80 % is below the cap already: nothing lowered
+    assert score.percent == 80.0
+    assert score.points == 80.0
+
+
+def test_the_cap_lowers_a_total_above_it_and_says_what_it_was():
+    tests = [*all_tests(), outcome("read_2", "api.read", Outcome.FAILED)]  # read: 10 of 20
+
+    score = score_outcomes(rubric(FLAGGED), tests)
+
+    assert score.percent == 85.0
+    assert score.points == 85.0
+    assert score.before_red_flags == 90.0
+    assert sum(category.points for category in score.categories) == 90.0
+
+
+def test_a_loss_outside_critical_criteria_raises_no_flag():
+    score = score_outcomes(rubric(FLAGGED), all_tests(json_1=Outcome.FAILED))
+
+    assert score.red_flags == ()
+    assert score.before_red_flags is None
+    assert score.percent == 60.0
+
+
+def test_without_a_rule_red_flags_are_named_but_the_total_is_untouched():
+    no_rule = RUBRIC.replace('title = "Read"', 'title = "Read"\ncritical = true')
+    tests = [*all_tests(), outcome("read_2", "api.read", Outcome.FAILED)]
+
+    score = score_outcomes(rubric(no_rule), tests)
+
+    assert [flag.criterion for flag in score.red_flags] == ["api.read"]
+    assert score.percent == 90.0
+    assert score.before_red_flags is None
+
+
+def test_a_deduction_per_red_flag_never_goes_below_zero():
+    deduct = FLAGGED.replace("{ cap_percent = 85 }", "{ deduct_percent = 70 }").replace(
+        'title = "Create"', 'title = "Create"\ncritical = true'
+    )
+    tests = all_tests(create_1=Outcome.FAILED, read_1=Outcome.FAILED)  # 20 + 0 + 40 = 60 %
+
+    score = score_outcomes(rubric(deduct), tests)
+
+    assert len(score.red_flags) == 2
+    assert score.percent == 0.0
+    assert score.before_red_flags == 60.0
