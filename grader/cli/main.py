@@ -350,15 +350,21 @@ def tasks_validate(
 
 def calibration_table(done: Calibration) -> Table:
     table = Table(title="calibration")
-    for column in ("solution", "must lose", "total", "verdict"):
+    for column in ("solution", "must lose", "total", "red flags", "verdict"):
         table.add_column(column)
     for verdict in done.verdicts:
         result = done.results.get(verdict.name)
         total = f"{result.score.percent:.1f} %" if result and result.score else "-"
+        flags = (
+            ", ".join(f.criterion for f in result.score.red_flags)
+            if result and result.score
+            else ""
+        )
         table.add_row(
             verdict.name,
             verdict.describe_losses(),
             total,
+            flags,
             "ok" if verdict.ok else "; ".join(verdict.problems),
         )
     return table

@@ -4,6 +4,8 @@
 lose points in (`loses = []` for the reference, which must score 100 %); every category it
 does not name must keep full marks. A variant may also name `criteria`: then in each category
 that holds one of them, exactly those criteria lose points and the others keep full marks.
+`red_flags` names the critical criteria it must raise a red flag in: exactly those, none if
+empty.
 Pure: parsing text and judging results given to it.
 """
 
@@ -26,6 +28,7 @@ class VariantSpec(BaseModel):
     name: str = Field(min_length=1)
     loses: tuple[str, ...] = ()
     criteria: tuple[str, ...] = ()
+    red_flags: tuple[str, ...] = ()
     why: str = ""
 
 
@@ -67,6 +70,12 @@ def parse_calibration(text: str, source: str, task: TaskSpec) -> CalibrationSpec
         for category in task.rubric.categories
         for criterion in category.criteria
     }
+    critical = {
+        criterion.id
+        for category in task.rubric.categories
+        for criterion in category.criteria
+        if criterion.critical
+    }
     problems = []
     seen: set[str] = set()
     for variant in spec.variant:
@@ -82,6 +91,11 @@ def parse_calibration(text: str, source: str, task: TaskSpec) -> CalibrationSpec
             f"variant {variant.name!r}: criterion {criterion!r} is not in a category it loses"
             for criterion in variant.criteria
             if criterion_category.get(criterion) not in variant.loses
+        ]
+        problems += [
+            f"variant {variant.name!r}: red flag {criterion!r} is not a critical criterion"
+            for criterion in variant.red_flags
+            if criterion not in critical
         ]
     if problems:
         raise TaskError(f"{source}: " + "; ".join(problems))
@@ -123,6 +137,16 @@ def judge(spec: CalibrationSpec, results: Mapping[str, Result]) -> list[VariantV
                         f"which it should not: {reasons[0] if reasons else ''}"
                     )
                 problems += _criterion_problems(variant, category)
+            raised = {flag.criterion for flag in result.score.red_flags}
+            problems += [
+                f"should raise the red flag {criterion}, but did not"
+                for criterion in variant.red_flags
+                if criterion not in raised
+            ]
+            problems += [
+                f"raised the red flag {criterion}, which it should not"
+                for criterion in sorted(raised - set(variant.red_flags))
+            ]
         verdicts.append(
             VariantVerdict(variant.name, variant.loses, tuple(problems), variant.criteria)
         )

@@ -131,7 +131,7 @@ class RubricSpec(_Strict):
     total: float = Field(100.0, gt=0, description="the category weights must sum to this")
     categories: tuple[CategorySpec, ...] = Field(min_length=1)
     red_flags: RedFlagRule = Field(
-        default_factory=RedFlagRule,
+        RedFlagRule(cap_percent=None, deduct_percent=0.0),
         description="the rule by which red flags weigh on the total (by default, none: they "
         "are only named)",
     )

@@ -13,6 +13,7 @@ from types import TracebackType
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
+from rich.text import Text
 
 from grader.core.events import Event, StageFinished, StageStarted, SubmissionGraded
 from grader.core.result import Result, StageStatus, Status
@@ -75,6 +76,9 @@ def result_in_brief(result: Result) -> str:
     if result.score is None:
         return result.status.value
     score = f"{result.score.percent:.1f} %"
+    if result.score.red_flags:
+        count = len(result.score.red_flags)
+        score += f", {count} red flag{'s' if count > 1 else ''}"
     return score if result.status is Status.GRADED else f"{result.status.value}, {score}"
 
 
@@ -89,6 +93,7 @@ def summary_table(results: tuple[Result, ...]) -> Table:
     table.add_column("submission", no_wrap=True)
     table.add_column("status")
     table.add_column("total", justify="right")
+    table.add_column("red flags", justify="right")
     for _, title in categories:
         table.add_column(title, justify="right")
     for result in results:
@@ -98,7 +103,8 @@ def summary_table(results: tuple[Result, ...]) -> Table:
             for cid, _ in categories
         ]
         total = f"{result.score.percent:.1f} %" if result.score else "no score"
-        table.add_row(result.submission.id, result.status.value, total, *cells)
+        flags = str(len(result.score.red_flags)) if result.score and result.score.red_flags else ""
+        table.add_row(result.submission.id, result.status.value, total, flags, *cells)
     return table
 
 
@@ -120,6 +126,13 @@ def print_summary(
     wall = f"; wall {wall_s:.1f} s" if wall_s is not None else ""
     console.print(f"time in stages, summed over submissions: {totals}{wall}", highlight=False)
     for result in results:
+        for flag in result.score.red_flags if result.score else ():
+            console.print(
+                Text.assemble(("red flag ", "bold red"), f"{clean(result.submission.id)}: "),
+                Text(flag.title),
+                sep="",
+                highlight=False,
+            )
         if result.status is not Status.GRADED:
             console.print(
                 f"[bold]{result.submission.id}[/]: {result.status.value}", highlight=False

@@ -1,7 +1,9 @@
 """`scores.csv`: one row per submission, for spreadsheets and scripts.
 
-Pure: views in, text out. Columns: submission, status, percent, points, max_points, then one
-per category with its points (the header is the category id). A submission without a score
+Pure: views in, text out. Columns: submission, status, percent, points, max_points,
+red_flags (the critical criteria that lost points, `;`-separated), before_red_flags (the percent
+before the task's red-flag rule lowered it), then one per category with its points (the header
+is the category id). A submission without a score
 (harness_error) has empty cells, never 0. Text cells that a spreadsheet would read as a
 formula (starting with = + - @ or a tab) get a leading apostrophe.
 """
@@ -17,7 +19,9 @@ from grader.reports.untrusted_text import one_line
 from grader.reports.views import ReportView, category_columns
 
 ID_LIMIT = 200
-FIXED_COLUMNS = ("submission", "status", "percent", "points", "max_points")
+FIXED_COLUMNS = (
+    "submission", "status", "percent", "points", "max_points", "red_flags", "before_red_flags"
+)  # fmt: skip
 
 
 def render_scores_csv(views: Sequence[ReportView]) -> str:
@@ -33,6 +37,10 @@ def render_scores_csv(views: Sequence[ReportView]) -> str:
             format_number(total.percent) if total else "",
             format_number(total.points) if total else "",
             format_number(total.max_points) if total else "",
+            "; ".join(flag.criterion for flag in view.red_flags),
+            format_number(total.before_red_flags)
+            if total and total.before_red_flags is not None
+            else "",
         ]
         for column in columns:
             category = view.category(column.id)

@@ -8,6 +8,8 @@ has no top-level maximum, so the run's maximum, percentage and status are in `ex
 
 - grader view: every test; hidden tests have visibility "hidden" (students never see them).
 - candidate view: public tests, and one visible line per category for its hidden tests.
+- red flags: named first in `output`; when the task's rule lowered the total, a visible
+  "Red flags" line carries the points it took (a negative score), so the tests still add up.
 - harness_error: no score anywhere and no tests, so Gradescope reports a failed autograder
   run instead of a zero that was never earned.
 """
@@ -18,7 +20,7 @@ from typing import Any
 
 from grader.core.result import Status
 from grader.reports.untrusted_text import shorten
-from grader.reports.views import CategoryView, ReportView, TestLine
+from grader.reports.views import CategoryView, ReportView, TestLine, red_flag_line
 
 NAME_LIMIT = 200
 OUTPUT_LIMIT = 8000
@@ -44,8 +46,29 @@ def gradescope_results(view: ReportView) -> dict[str, Any]:
     tests = [_test(line) for line in view.tests]
     if view.is_candidate:
         tests.extend(_hidden(category) for category in view.categories if category.hidden)
+    lowered = _lowered_by_red_flags(view)
+    if lowered:
+        tests.insert(
+            0,
+            {
+                "name": "Red flags",
+                "score": lowered,
+                "max_score": 0,
+                "status": "failed",
+                "output": red_flag_line(view),
+                "visibility": "visible",
+            },
+        )
     data["tests"] = tests
     return data
+
+
+def _lowered_by_red_flags(view: ReportView) -> float:
+    """The points the red-flag rule took off the total (negative), or 0."""
+    if view.total is None or view.total.before_red_flags is None:
+        return 0.0
+    earned = sum(category.points for category in view.categories)
+    return round(view.total.points - earned, 4)
 
 
 def _overall_output(view: ReportView) -> str:
@@ -59,7 +82,8 @@ def _overall_output(view: ReportView) -> str:
     else:
         head = view.status.value
     message = "" if view.message == "graded" else f"\n\n{shorten(view.message, OUTPUT_LIMIT)}"
-    return head + message
+    flags = f"\n\n{red_flag_line(view)}" if view.red_flags else ""
+    return head + flags + message
 
 
 def _test(line: TestLine) -> dict[str, Any]:

@@ -7,7 +7,9 @@ its category and its points, and whose test cases are that criterion's tests.
 
 Outcomes: failed -> `<failure>`, error and not_run -> `<error>` (a test that never ran still
 lost its points), skipped -> `<skipped>`. A submission that was not graded also gets a
-`grading` test case with an `<error>` carrying its status and message. In the candidate view,
+`grading` test case with an `<error>` carrying its status and message. A submission with red
+flags (critical criteria that lost points) gets a `red flags` suite first, one failing test
+case per flag. In the candidate view,
 each category's hidden tests are one test case of figures, without any hidden test's name.
 """
 
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 from grader.core.result import Outcome, Status
 from grader.reports.figures import format_number, format_points
 from grader.reports.untrusted_text import one_line, shorten
-from grader.reports.views import CategoryView, ReportView, TestLine
+from grader.reports.views import CategoryView, ReportView, TestLine, red_flag_line
 
 NAME_LIMIT = 200
 MESSAGE_LIMIT = 500
@@ -47,6 +49,8 @@ def render_junit(views: Sequence[ReportView], name: str = "grader") -> str:
 def _suites(view: ReportView) -> list[ET.Element]:
     submission = shorten(view.submission_id, NAME_LIMIT)
     suites = []
+    if view.red_flags:
+        suites.append(_red_flag_suite(view, submission))
     if view.status is not Status.GRADED:
         suites.append(_grading_suite(view, submission))
     by_criterion: dict[str, list[TestLine]] = {}
@@ -118,6 +122,37 @@ def _testcase(test: TestLine, submission: str) -> ET.Element:
     )
     detail.text = shorten(test.message, TEXT_LIMIT) or None
     return case
+
+
+def _red_flag_suite(view: ReportView, submission: str) -> ET.Element:
+    count = str(len(view.red_flags))
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": shorten(f"{submission}: red flags", NAME_LIMIT),
+            "tests": count,
+            "failures": count,
+            "errors": "0",
+            "time": "0.000",
+        },
+    )
+    properties = ET.SubElement(suite, "properties")
+    _properties(properties, submission=view.submission_id, red_flags=red_flag_line(view))
+    for flag in view.red_flags:
+        case = ET.SubElement(
+            suite, "testcase", {"name": flag.criterion, "classname": f"{submission}.red_flags"}
+        )
+        ET.SubElement(
+            case,
+            "failure",
+            {
+                "type": "red_flag",
+                "message": shorten(
+                    f"{flag.title} (-{format_points(flag.points_lost)} points)", MESSAGE_LIMIT
+                ),
+            },
+        )
+    return suite
 
 
 def _grading_suite(view: ReportView, submission: str) -> ET.Element:

@@ -23,11 +23,13 @@ class LeaderboardEntry:
 
 
 def ranked(entries: Sequence[LeaderboardEntry]) -> list[LeaderboardEntry]:
-    """Highest total first; submissions without a score last; ties by submission id."""
+    """Highest total first, every submission with a red flag below every one without;
+    submissions without a score last; ties by submission id."""
     return sorted(
         entries,
         key=lambda e: (
             e.view.total is None,
+            bool(e.view.red_flags),
             -(e.view.total.percent if e.view.total else 0.0),
             e.view.submission_id,
             e.href,

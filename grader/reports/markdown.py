@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from grader.core.result import Status
 from grader.reports.figures import format_percent, format_points
 from grader.reports.untrusted_text import one_line, shorten
-from grader.reports.views import ReportView, category_columns
+from grader.reports.views import ReportView, category_columns, red_flag_line
 
 ID_LIMIT = 80
 REASON_LIMIT = 300
@@ -52,6 +52,8 @@ def render_submission_summary(view: ReportView) -> str:
         )
         + "."
     )
+    if view.red_flags:
+        lines += ["", f"**{red_flag_line(view)}**"]
     if view.status is not Status.GRADED or view.message != "graded":
         lines += ["", code_block(view.message, MESSAGE_LIMIT)]
     if view.categories:
@@ -100,7 +102,12 @@ def render_run_summary(title: str, views: Sequence[ReportView]) -> str:
     columns = category_columns(views)
     ordered = sorted(
         views,
-        key=lambda v: (v.total is None, -(v.total.percent if v.total else 0.0), v.submission_id),
+        key=lambda v: (
+            v.total is None,
+            bool(v.red_flags),
+            -(v.total.percent if v.total else 0.0),
+            v.submission_id,
+        ),
     )
     lines = [f"## grader: {inline(title, ID_LIMIT)}", ""]
     graded = sum(1 for v in views if v.status is Status.GRADED)
@@ -113,11 +120,14 @@ def render_run_summary(title: str, views: Sequence[ReportView]) -> str:
         )
         + "."
     )
-    header = ["#", "submission", "status", "total", *(inline(c.title, 40) for c in columns)]
+    header = [
+        "#", "submission", "status", "total", "red flags", *(inline(c.title, 40) for c in columns)
+    ]  # fmt: skip
     lines += ["", "| " + " | ".join(header) + " |", "| " + " | ".join(_alignments(header)) + " |"]
     for rank, view in enumerate(ordered, start=1):
         cells = [str(rank), inline(view.submission_id, ID_LIMIT), view.status.value]
         cells.append(format_percent(view.total.percent) if view.total else "no score")
+        cells.append(", ".join(flag.criterion for flag in view.red_flags))
         for column in columns:
             category = view.category(column.id)
             cells.append(
@@ -147,4 +157,6 @@ def _verdict(view: ReportView) -> str:
 
 
 def _alignments(header: list[str]) -> list[str]:
-    return ["---:" if index == 0 or index >= 3 else "---" for index in range(len(header))]
+    return [
+        "---" if index in (1, 2, 4) else "---:" for index in range(len(header))
+    ]  # submission, status and red flags are text

@@ -27,6 +27,7 @@ from grader.core.result import (
     CategoryScore,
     CriterionScore,
     Outcome,
+    RedFlag,
     Result,
     StageRecord,
     Status,
@@ -52,6 +53,7 @@ class Totals:
     points: float
     max_points: float
     percent: float
+    before_red_flags: float | None = None  # the percent the task's red-flag rule lowered
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ class ReportView:
     started_at: str
     finished_at: str
     hidden_tests_left_out: int = 0
+    red_flags: tuple[RedFlag, ...] = ()  # critical criteria that lost points: shown first
 
     @property
     def is_candidate(self) -> bool:
@@ -267,7 +270,9 @@ def _view(
         grader_version=result.grader_version,
         status=result.status,
         message=message,
-        total=Totals(score.points, score.max_points, score.percent) if score else None,
+        total=Totals(score.points, score.max_points, score.percent, score.before_red_flags)
+        if score
+        else None,
         categories=categories,
         tests=tests,
         stages=stages,
@@ -276,7 +281,23 @@ def _view(
         started_at=result.started_at,
         finished_at=result.finished_at,
         hidden_tests_left_out=hidden_tests_left_out,
+        red_flags=score.red_flags if score else (),
     )
+
+
+def red_flag_line(view: ReportView) -> str:
+    """One line naming the red flags and what they did to the total; empty without any."""
+    if not view.red_flags:
+        return ""
+    names = "; ".join(flag.title for flag in view.red_flags)
+    total = view.total
+    lowered = (
+        f" (total lowered from {total.before_red_flags:.1f} % to {total.percent:.1f} %)"
+        if total and total.before_red_flags is not None
+        else ""
+    )
+    count = len(view.red_flags)
+    return f"{count} red flag{'s' if count > 1 else ''}: {names}{lowered}"
 
 
 def _categories(result: Result) -> tuple[CategoryScore, ...]:

@@ -188,3 +188,52 @@ def test_a_named_criterion_outside_the_lost_categories_is_refused() -> None:
 
     with pytest.raises(TaskError, match=r"criterion 'crud\.create' is not in a category it loses"):
         parse_calibration(table, "calibration.toml", spec())
+
+
+FLAGGED_TASK = TASK.replace('title = "Types"', 'title = "Types"\ncritical = true')
+
+
+def flagged(name: str, failing: set[str]) -> Result:
+    result = graded(name, failing)
+    rubric = parse_task_spec(FLAGGED_TASK, "task.toml").rubric
+    return Result(**{**result.__dict__, "score": score_outcomes(rubric, result.tests)})
+
+
+def test_each_variant_raises_exactly_the_red_flags_it_names() -> None:
+    table = parse_calibration(
+        TABLE.replace(
+            'loses = ["validation"]', 'loses = ["validation"]\nred_flags = ["validation.types"]'
+        ),
+        "calibration.toml",
+        parse_task_spec(FLAGGED_TASK, "task.toml"),
+    )
+
+    verdicts = judge(
+        table,
+        {
+            "reference": flagged("reference", set()),
+            "no-validation": flagged("no-validation", {"validation.required"}),
+        },
+    )
+    assert verdicts[0].ok
+    assert verdicts[1].problems == ("should raise the red flag validation.types, but did not",)
+
+    verdicts = judge(
+        table,
+        {
+            "reference": flagged("reference", {"validation.types"}),
+            "no-validation": flagged("no-validation", {"validation.types"}),
+        },
+    )
+    assert "raised the red flag validation.types, which it should not" in verdicts[0].problems
+    assert verdicts[1].ok
+
+
+def test_a_red_flag_must_name_a_critical_criterion() -> None:
+    with pytest.raises(TaskError) as raised:
+        parse_calibration(
+            TABLE + '\n[[variant]]\nname = "x"\nloses = ["crud"]\nred_flags = ["crud.create"]\n',
+            "calibration.toml",
+            parse_task_spec(FLAGGED_TASK, "task.toml"),
+        )
+    assert "red flag 'crud.create' is not a critical criterion" in raised.value.message

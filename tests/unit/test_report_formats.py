@@ -231,10 +231,13 @@ def test_scores_csv_has_one_row_per_submission_and_no_zero_for_a_harness_error()
 
     rows = list(csv.reader(io.StringIO(render_scores_csv(views))))
 
-    assert rows[0] == ["submission", "status", "percent", "points", "max_points", "api", "errors"]
+    assert rows[0] == [
+        "submission", "status", "percent", "points", "max_points", "red_flags", "before_red_flags",
+        "api", "errors",
+    ]  # fmt: skip
     by_id = {row[0]: row for row in rows[1:]}
-    assert by_id["bob"] == ["bob", "harness_error", "", "", "", "", ""]
-    assert by_id["carol"][1:] == ["build_failed", "0", "0", "100", "0", "0"]
+    assert by_id["bob"] == ["bob", "harness_error", "", "", "", "", "", "", ""]
+    assert by_id["carol"][1:] == ["build_failed", "0", "0", "100", "", "", "0", "0"]
     result = graded_result()
     assert result.score is not None
     assert by_id["alice"][2:5] == [f"{result.score.percent:g}", f"{result.score.points:g}", "100"]
