@@ -1,21 +1,36 @@
 """`grader.stages.engineering.secrets_and_sinks`: literal secrets, risky calls and committed tokens,
-each at its file and line, and the idioms that must not be reported."""
+each at its file and line, and the idioms that must not be reported. The code is written to a
+folder and linted with ruff as the stage does, so ruff's bandit rules take part."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
-from grader.stages.engineering.findings import Severity
+from grader.stages.engineering.findings import Finding, Severity
+from grader.stages.engineering.lint import lint_tree
+from grader.stages.engineering.lint_summary import LintSummary
 from grader.stages.engineering.secrets_and_sinks import find_secrets_and_risky_sinks
 from tests.unit.sample_projects import source_tree
 
 
+def findings_of(files: dict[str, str]) -> tuple[Finding, ...]:
+    with tempfile.TemporaryDirectory() as folder:
+        for name, text in files.items():
+            (Path(folder) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(folder) / name).write_text(text)
+        lint = lint_tree(Path(folder), sum(t.count("\n") for t in files.values()))
+    assert isinstance(lint, LintSummary)
+    return find_secrets_and_risky_sinks(source_tree(files), lint.security)
+
+
 def findings_in(code: str, path: str = "app/config.py") -> list[tuple[str, int | None, Severity]]:
-    found = find_secrets_and_risky_sinks(source_tree({path: code}))
-    return [(f.rule, f.line, f.severity) for f in found]
+    return [(f.rule, f.line, f.severity) for f in findings_of({path: code})]
 
 
-PROBLEM, NOTE = Severity.PROBLEM, Severity.NOTE
+PROBLEM = Severity.PROBLEM
 
 
 @pytest.mark.parametrize(
@@ -29,11 +44,19 @@ PROBLEM, NOTE = Severity.PROBLEM, Severity.NOTE
         ('api_key: str = "k-123"\n', [("hardcoded-secret", 1, PROBLEM)]),
         (
             'import os\nSECRET_KEY = os.environ.get("SECRET_KEY", "dev")\n',
-            [("secret-env-fallback", 2, NOTE)],
+            [("secret-env-fallback", 2, PROBLEM)],
         ),
         (
             'import os\nSECRET_KEY = os.getenv("SECRET_KEY") or "dev"\n',
-            [("secret-env-fallback", 2, NOTE)],
+            [("secret-env-fallback", 2, PROBLEM)],
+        ),
+        (
+            'import os\nclass Config:\n    JWT_SECRET = os.environ.get("JWT_SECRET", "dev")\n',
+            [("secret-env-fallback", 3, PROBLEM)],
+        ),
+        (
+            'import os\nsigning_key = os.environ.get("JWT_SECRET", default="change-me")\n',
+            [("secret-env-fallback", 2, PROBLEM)],
         ),
         ("DEBUG = True\n", [("debug-mode", 1, PROBLEM)]),
         ("app.run(host='0.0.0.0', debug=True)\n", [("debug-mode", 1, PROBLEM)]),
@@ -46,7 +69,7 @@ PROBLEM, NOTE = Severity.PROBLEM, Severity.NOTE
         ("cur.execute('SELECT * FROM t WHERE name = ' + name)\n",
          [("sql-string-formatting", 1, PROBLEM)]),
         ("def f(db, uid):\n    sql = f'DELETE FROM t WHERE id = {uid}'\n    db.execute(sql)\n",
-         [("sql-string-formatting", 3, PROBLEM)]),
+         [("sql-string-formatting", 2, PROBLEM)]),
         ("x = eval(text)\n", [("eval-exec", 1, PROBLEM)]),
         ("exec(code)\n", [("eval-exec", 1, PROBLEM)]),
         ("import pickle\nobj = pickle.loads(blob)\n", [("unpickling", 2, PROBLEM)]),
@@ -81,6 +104,8 @@ def test_each_risk_is_found_at_its_line(
         "import yaml\nyaml.load(text, Loader=yaml.SafeLoader)\nyaml.safe_load(text)\n",
         "import subprocess\nsubprocess.run(['ls', path], check=True)\n",
         "import json\nmodel.eval()\njson.loads(text)\n",
+        'import os\nclass DevConfig:\n    SECRET_KEY = os.environ.get("SECRET_KEY", "dev")\n',
+        'import os\nPORT = os.environ.get("PORT", "8000")\n',
     ],
 )
 def test_idioms_are_not_reported(code: str) -> None:
@@ -124,7 +149,7 @@ def test_token_patterns_are_found_in_any_text_file_tests_included() -> None:
         "logo.png": "",
     }
 
-    found = find_secrets_and_risky_sinks(source_tree(files))
+    found = findings_of(files)
 
     assert sorted((f.rule, f.path, f.line) for f in found) == [
         ("aws-access-key", "README.md", 3),
@@ -132,3 +157,26 @@ def test_token_patterns_are_found_in_any_text_file_tests_included() -> None:
         ("private-key", "deploy/key.pem", 1),
     ]
     assert all(AWS_KEY not in f.message and GITHUB_TOKEN not in f.message for f in found)
+
+
+def test_a_token_behind_detect_secrets_allowlist_pragma_is_still_found() -> None:
+    code = f'KEY = "{AWS_KEY}"  # pragma: allowlist secret\n'
+
+    assert [(f.rule, f.line) for f in findings_of({"app/keys.py": code})] == [("aws-access-key", 1)]
+
+
+def test_ruff_and_the_ast_checks_report_a_line_once() -> None:
+    code = "def f(cur, uid):\n    cur.execute(f'SELECT * FROM t WHERE id = {uid}')\n"
+
+    found = findings_of({"app/db.py": code})
+
+    assert [(f.rule, f.line) for f in found] == [("sql-string-formatting", 2)]
+
+
+def test_a_risk_only_ruff_sees_keeps_its_file_and_line() -> None:
+    code = "import marshal\nimport pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)\n"
+
+    (finding,) = findings_of({"app/store.py": code})
+
+    assert (finding.rule, finding.path, finding.line) == ("unpickling", "app/store.py", 6)
+    assert "ruff S301" in finding.message

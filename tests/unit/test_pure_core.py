@@ -44,6 +44,7 @@ PURE_MODULES = (
     "grader.stages.engineering.code_quality",
     "grader.stages.engineering.history",
     "grader.stages.engineering.lint_summary",
+    "grader.stages.engineering.ruff_security",
     "grader.stages.engineering.report",
     "grader.core.measures",
     "grader.core.errors",

@@ -47,6 +47,7 @@ class LintSummary:
     families: tuple[FamilyCount, ...]  # by family name
     top_rules: tuple[tuple[str, int], ...]  # the most frequent rule codes, most frequent first
     examples: tuple[LintHit, ...] = ()  # the first findings by file and line
+    security: tuple[LintHit, ...] = ()  # every flake8-bandit (S) hit, for the secrets measures
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,10 @@ def parse_ruff_json(text: str, python_lines: int, root: str = "") -> LintSummary
     if not isinstance(report, list):
         return LintNotRun("ruff's output is not a list of findings")
     codes = Counter(_rule_code(item) for item in report)
+    hits = sorted((_hit(item, root) for item in report), key=lambda h: (h.path, h.line or 0))
     families: Counter[str] = Counter()
     for code, count in codes.items():
-        match = FAMILY.match(code)
-        families[match.group(1) if match else code] += count
+        families[_family(code)] += count
     return LintSummary(
         python_lines=python_lines,
         total=len(report),
@@ -76,9 +77,8 @@ def parse_ruff_json(text: str, python_lines: int, root: str = "") -> LintSummary
             for family, count in sorted(families.items())
         ),
         top_rules=tuple(sorted(codes.items(), key=lambda item: (-item[1], item[0]))[:TOP_RULES]),
-        examples=tuple(
-            sorted((_hit(item, root) for item in report), key=lambda h: (h.path, h.line or 0))
-        )[:EXAMPLES],
+        examples=tuple(hits[:EXAMPLES]),
+        security=tuple(hit for hit in hits if _family(hit.code) == "S"),
     )
 
 
@@ -98,6 +98,11 @@ def _hit(item: object, root: str) -> LintHit:
         row if isinstance(row, int) else None,
         message[:200] if isinstance(message, str) else "",
     )
+
+
+def _family(code: str) -> str:
+    match = FAMILY.match(code)
+    return match.group(1) if match else code
 
 
 def _rule_code(item: object) -> str:

@@ -79,7 +79,7 @@ def analyse(
     history = measure_history(git)
     findings = [
         *structure.findings,
-        *find_secrets_and_risky_sinks(tree),
+        *find_secrets_and_risky_sinks(tree, lint.security if isinstance(lint, LintSummary) else ()),
         *dependencies.findings,
         *delivery.findings,
         *code_quality.findings,

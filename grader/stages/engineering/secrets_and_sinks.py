@@ -1,29 +1,41 @@
 """Secrets written into the code, and calls a reviewer reads as a risk.
 
-Pure. In Python (test files aside), parsed with `ast`: secrets given as literals (assigned,
-passed as a keyword, or as a config dict item; a value that is itself the name of a setting,
-as in `{"JWT_SECRET": "JWT_SECRET"}`, is not a secret), secrets read from the environment with
-a literal fallback, debug mode, SQL built by string formatting, eval/exec, unpickling, unsafe
-YAML loading and shell commands. In every text file, tests included: token patterns (AWS key
-ids, private keys, GitHub tokens). Messages name where, never the secret itself.
+Pure. Three sources, merged (one finding per rule and line):
+
+- ruff's flake8-bandit rules (the `S` hits of the lint run, `ruff_security`): hard-coded
+  passwords, debug mode, eval/exec, unpickling, unsafe YAML, shell commands, SQL built as text;
+- detect-secrets' pattern plugins, in every text file, tests included: cloud keys, private
+  keys, service tokens;
+- what both miss, in Python (test files aside), parsed with `ast`: secrets given as config dict
+  items or keywords (a value that is itself the name of a setting, as in
+  `{"JWT_SECRET": "JWT_SECRET"}`, is not a secret), secrets read from the environment with a
+  literal fallback (`os.environ.get("JWT_SECRET", "dev")`, `getenv(...) or "dev"`, outside a
+  development or test config class), `DEBUG = True` and `run(debug=True)` on an app ruff cannot
+  trace to `Flask(...)`, SQL fragments built by formatting and passed to `execute`/`text`.
+
+Messages name where, never the secret itself.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Any
 
-from grader.stages.engineering.findings import Evidence, Finding, note, problem
+from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+from grader.stages.engineering.findings import Evidence, Finding, problem
 from grader.stages.engineering.inputs import SourceTree, is_test_path
+from grader.stages.engineering.lint_summary import LintHit
 from grader.stages.engineering.python_source import (
     call_name,
-    dotted_name,
     is_true,
     keyword,
     python_modules,
     string_value,
 )
+from grader.stages.engineering.ruff_security import findings_from_ruff
 
 MEASURE = "secrets_and_risky_sinks"
 SECRET_NAME = re.compile(r"secret|passw(or)?d|token|api_?key", re.IGNORECASE)
@@ -34,42 +46,42 @@ NOT_A_SECRET = re.compile(
 )
 ENV_GETS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
 SQL_CALLS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "text"})
-PICKLE_LOADS = frozenset({"pickle.load", "pickle.loads", "dill.load", "dill.loads"})
-YAML_LOADS = frozenset({"yaml.load", "yaml.load_all"})
-YAML_UNSAFE = frozenset({"yaml.unsafe_load", "yaml.unsafe_load_all"})
-SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader"})
-SHELL_CALLS = frozenset({"os.system", "os.popen"})
 SETTING_NAME = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*")
 DEVELOPMENT_CLASS = re.compile(r"dev|test|local", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class TokenPattern:
-    rule: str
-    what: str
-    pattern: re.Pattern[str]
+# detect-secrets' plugins that match a known format; its entropy and keyword plugins are left
+# out (the AST checks judge names, and random test data would raise them).
+TOKEN_PLUGINS = (
+    "AWSKeyDetector", "ArtifactoryDetector", "AzureStorageKeyDetector", "DiscordBotTokenDetector",
+    "GitHubTokenDetector", "GitLabTokenDetector", "MailchimpDetector", "NpmDetector",
+    "OpenAIDetector", "PrivateKeyDetector", "PypiTokenDetector", "SendGridDetector",
+    "SlackDetector", "SquareOAuthDetector", "StripeDetector", "TelegramBotTokenDetector",
+    "TwilioKeyDetector",
+)  # fmt: skip
 
 
-TOKEN_PATTERNS = (
-    TokenPattern("aws-access-key", "An AWS access key id", re.compile(r"\bAKIA[0-9A-Z]{16}\b")),
-    TokenPattern(
-        "private-key",
-        "A private key",
-        re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY-----"),
-    ),
-    TokenPattern("github-token", "A GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36}\b")),
-)
-
-
-def find_secrets_and_risky_sinks(tree: SourceTree) -> tuple[Finding, ...]:
+def find_secrets_and_risky_sinks(
+    tree: SourceTree, ruff_hits: Sequence[LintHit] = ()
+) -> tuple[Finding, ...]:
+    """Findings of the AST checks, of ruff's bandit rules (`ruff_hits`: the lint run's `S`
+    hits) and of detect-secrets, one per rule and line (the first source's message kept)."""
     found: list[Finding] = []
     for file, module in python_modules(tree):
         if not is_test_path(file.path):
             scanner = _Scanner(file.path, _import_aliases(module))
             scanner.visit(module)
             found.extend(scanner.found)
+    found.extend(findings_from_ruff(ruff_hits))
     found.extend(_token_findings(tree))
-    return tuple(found)
+    seen: set[tuple[str, str | None, int | None]] = set()
+    unique = []
+    for finding in found:
+        key = (finding.rule, finding.path, finding.line)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return tuple(unique)
 
 
 def is_secret_name(name: str) -> bool:
@@ -174,7 +186,7 @@ class _Scanner(ast.NodeVisitor):
                         at,
                     )
                 )
-            elif _or_literal(value):
+            elif _or_literal(value) and not self.in_development_config():
                 self.found.append(_fallback(name, at))
         elif name.upper() == "DEBUG" and is_true(value) and not self.in_development_config():
             self.found.append(
@@ -213,83 +225,41 @@ class _Scanner(ast.NodeVisitor):
             )
         if last in SQL_CALLS and node.args:
             self.sql(last, node.args[0], at)
-        if isinstance(node.func, ast.Name) and node.func.id in ("eval", "exec"):
-            self.found.append(
-                problem(
-                    MEASURE,
-                    "eval-exec",
-                    f"{node.func.id}() in {at} runs text as code; parse the data you need instead "
-                    "(json.loads, ast.literal_eval, int()).",
-                    at,
-                )
-            )
-        if name in PICKLE_LOADS:
-            self.found.append(
-                problem(
-                    MEASURE,
-                    "unpickling",
-                    f"{name}() in {at} can run code hidden in the data it reads; store and read "
-                    "JSON instead.",
-                    at,
-                )
-            )
-        if name in YAML_UNSAFE or (name in YAML_LOADS and not self.safe_loader(node)):
-            self.found.append(
-                problem(
-                    MEASURE,
-                    "unsafe-yaml-load",
-                    f"{name}() in {at} reads YAML without SafeLoader, which can build arbitrary "
-                    "objects; use yaml.safe_load.",
-                    at,
-                )
-            )
-        if (name.startswith("subprocess.") and is_true(keyword(node, "shell"))) or (
-            name in SHELL_CALLS
-        ):
-            self.found.append(
-                problem(
-                    MEASURE,
-                    "shell-command",
-                    f"{name}() in {at} runs a command through the shell; pass a list of "
-                    "arguments to subprocess.run without shell=True.",
-                    at,
-                )
-            )
         self.generic_visit(node)
 
     def env_fallback(self, node: ast.Call, at: Evidence) -> None:
         variable = string_value(node.args[0]) if node.args else None
         default = node.args[1] if len(node.args) > 1 else keyword(node, "default")
-        if variable and is_secret_name(variable) and string_value(default):
+        if (
+            variable
+            and is_secret_name(variable)
+            and string_value(default)
+            and not self.in_development_config()
+        ):
             self.found.append(_fallback(variable, at))
 
     def sql(self, call: str, query: ast.expr, at: Evidence) -> None:
         how = _formatting(query)
-        where = ""
+        where, built = "", at
         if how is None and isinstance(query, ast.Name):
             kept = next((s[query.id] for s in reversed(self.formatted) if query.id in s), None)
             if kept:
                 how, line = kept
-                where = f" (built at line {line})"
+                where, built = f" (built at line {line})", Evidence(at.path, line)
         if how:
-            self.found.append(
+            self.found.append(  # found where it is built, as ruff's S608 names it
                 problem(
                     MEASURE,
                     "sql-string-formatting",
                     f"SQL built with {how}{where} is passed to {call}() in {at}; pass the values "
                     'as bound parameters (execute(sql, params), text("... :name")).',
-                    at,
+                    built,
                 )
             )
 
-    def safe_loader(self, call: ast.Call) -> bool:
-        loader = keyword(call, "Loader") or (call.args[1] if len(call.args) > 1 else None)
-        name = dotted_name(loader) if loader is not None else None
-        return name is not None and name.rsplit(".", 1)[-1] in SAFE_LOADERS
-
 
 def _fallback(name: str, at: Evidence) -> Finding:
-    return note(
+    return problem(
         MEASURE,
         "secret-env-fallback",
         f"{name} falls back to a literal in {at} when the environment does not set it; fail at "
@@ -352,20 +322,39 @@ def _added(node: ast.expr) -> list[ast.expr]:
 
 
 def _token_findings(tree: SourceTree) -> list[Finding]:
+    """detect-secrets' plugins, called line by line (its `allowlist` pragmas are not read)."""
+    classes: dict[str, Any] = {
+        plugin.__name__: plugin for plugin in get_mapping_from_secret_type_to_class().values()
+    }
+    detectors = [classes[name]() for name in TOKEN_PLUGINS]
     found = []
     for file in tree.files:
         if file.text is None:
             continue
-        for token in TOKEN_PATTERNS:
-            for match in token.pattern.finditer(file.text):
-                at = Evidence(file.path, file.text.count("\n", 0, match.start()) + 1)
+        for number, line in enumerate(file.text.splitlines(), start=1):
+            kinds = {
+                secret.type
+                for detector in detectors
+                for secret in detector.analyze_line(file.path, line, number)
+            }
+            for kind in sorted(kinds):
+                at = Evidence(file.path, number)
                 found.append(
                     problem(
                         MEASURE,
-                        token.rule,
-                        f"{token.what} is committed in {at}; revoke it, remove it from the "
-                        "history and read it from the environment.",
+                        _rule_of(kind),
+                        f"{_article(kind)} {kind} is committed in {at}; revoke it, remove it "
+                        "from the history and read it from the environment.",
                         at,
                     )
                 )
     return found
+
+
+def _rule_of(kind: str) -> str:
+    """detect-secrets' type ("AWS Access Key") as a rule id ("aws-access-key")."""
+    return re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-")
+
+
+def _article(kind: str) -> str:
+    return "An" if kind[:1].upper() in "AEIOU" else "A"
