@@ -23,6 +23,7 @@ from types import FrameType
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from grader.cli.doctor import run_checks
 from grader.core.errors import GraderError, TaskError
@@ -242,7 +243,7 @@ def tasks_list(tasks_dir: Path | None) -> None:
             task = load_task(task_id, location)
             click.echo(f"{task.id}\t{task.spec.version}\t{task.spec.title}")
         except GraderError as error:
-            click.echo(f"{task_id}\tINVALID\t{error.message.splitlines()[0]}")
+            click.echo(f"{task_id}\tINVALID\t{neutralised(error.message).splitlines()[0]}")
 
 
 @tasks.command("show")
@@ -318,7 +319,7 @@ def tasks_validate(
             failed = True
             click.echo(f"{ref}: INVALID")
             for problem in problems:
-                click.echo(f"  - {problem}")
+                click.echo(f"  - {neutralised(problem)}")
             continue
         counts = ", ".join(f"{len(tests)} {suite}" for suite, tests in plan.planned.items())
         for stage in plan.stages:
@@ -338,10 +339,10 @@ def tasks_validate(
             done = calibrate(task, calibration, out, jobs=jobs, emit=view)
         console.print(calibration_table(done))
         for problem in done.problems:
-            click.echo(f"  - {problem}")
+            click.echo(f"  - {neutralised(problem)}")
         for verdict in done.verdicts:
             for problem in verdict.problems:
-                click.echo(f"  - {verdict.name}: {problem}")
+                click.echo(f"  - {verdict.name}: {neutralised(problem)}")
         failed = failed or not done.ok
         click.echo(f"  calibration: {'ok' if done.ok else 'FAILED'} (results: {done.run_dir})")
     if failed:
@@ -359,7 +360,7 @@ def calibration_table(done: Calibration) -> Table:
             verdict.name,
             verdict.describe_losses(),
             total,
-            "ok" if verdict.ok else "; ".join(verdict.problems),
+            Text(neutralised("ok" if verdict.ok else "; ".join(verdict.problems))),
         )
     return table
 
@@ -389,7 +390,7 @@ def clean(run_id: str | None, build_cache: bool) -> None:
         layers, freed = prune_build_cache(client)
         click.echo(f"removed the build cache: {layers} layer(s), {freed / 1e6:.0f} MB")
     for error in removed.errors:
-        click.echo(f"could not remove {error}", err=True)
+        click.echo(f"could not remove {neutralised(str(error))}", err=True)
     if removed.errors:
         sys.exit(EXIT_GRADER_ERROR)
 
@@ -400,7 +401,7 @@ def doctor(tasks_dir: Path | None) -> None:
     """Check that this machine can grade: engine, base images, tasks, packages."""
     checks = run_checks(TaskLocation.find(tasks_dir))
     for check in checks:
-        click.echo(f"{'ok ' if check.ok else 'BAD'} {check.name}: {check.detail}")
+        click.echo(f"{'ok ' if check.ok else 'BAD'} {check.name}: {neutralised(check.detail)}")
     if not all(check.ok for check in checks):
         sys.exit(EXIT_GRADER_ERROR)
 
@@ -485,7 +486,7 @@ def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: P
         table.add_column(column, no_wrap=column == "submission")
     for change in done.changes:
         table.add_row(
-            change.submission,
+            Text(neutralised(change.submission)),
             result_in_brief(change.before),
             result_in_brief(change.after),
             "-" if change.delta is None else f"{change.delta:+.1f}",
@@ -494,7 +495,9 @@ def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: P
     console.print(table)
     for change in done.changes:
         for move in change.moves:
-            click.echo(f"  {change.submission}: {move.id}: {move.before} -> {move.after}")
+            click.echo(
+                neutralised(f"  {change.submission}: {move.id}: {move.before} -> {move.after}")
+            )
     for missing in done.not_regraded:
         click.echo(f"  {missing}: no result in the old run, not regraded")
     click.echo(f"results: {done.run_dir}")
