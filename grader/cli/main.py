@@ -25,7 +25,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from grader.cli.clean import clean_command
 from grader.cli.doctor import run_checks
+from grader.cli.operator_input import check_sources, check_url_option, require_run
 from grader.core.errors import GraderError, TaskError
 from grader.core.result import Result, Status
 from grader.core.task import Task
@@ -35,6 +37,8 @@ from grader.reports.command import render_reports, report_command
 from grader.reports.console import ProgressView, print_summary, result_in_brief
 from grader.reports.feedback import feedback_lines, feedback_markdown
 from grader.reports.untrusted_text import clean as neutralised
+from grader.reports.views import Audience
+from grader.reports.writer import run_file
 from grader.runs.batch import grade_batch, name_submissions, new_run_id
 from grader.runs.calibrate import Calibration, calibrate, load_calibration
 from grader.runs.check import check_folder, check_url, find_check_task, public_plan
@@ -42,7 +46,6 @@ from grader.runs.kit import export_kit
 from grader.runs.regrade import regrade
 from grader.runs.run_record import read_run_record
 from grader.runs.task_files import TaskLocation, list_task_ids, load_task
-from grader.sandbox.engine import connect, prune_build_cache, remove_labelled
 from grader.stages.fuzz.cases import dump_cases
 from grader.stages.fuzz.record import record
 from grader.stages.fuzz.spec_task import spec_task
@@ -62,8 +65,8 @@ tasks_dir_option = click.option(
 )
 
 
-@click.group()
-@click.version_option(VERSION, prog_name="grader")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(VERSION, "--version", "-V", prog_name="grader")
 def cli() -> None:
     """Grade take-home web-API submissions in hardened Docker containers."""
 
@@ -179,10 +182,11 @@ def _grade(
     if resume:
         if not run_id:
             raise click.UsageError("--resume continues a run: name it with --run-id")
-        if not sources:
-            sources = tuple(s.source for s in read_run_record(out / run_id).submissions)
+        record = read_run_record(require_run(out, run_id))
+        sources = sources or tuple(s.source for s in record.submissions)
     if not sources:
         raise click.UsageError("name at least one submission to grade")
+    check_sources(sources)
     if public_only:
         suites = public_suite_ids(task)
     plan = plan_grading(task, suites)
@@ -209,7 +213,15 @@ def _grade(
         )
     print_summary(console, outcome.results, outcome.run_dir, time.monotonic() - started)
     render_reports(console, outcome.run_dir, candidate=public_only)
+    say_who_fell_below(outcome.results, fail_under)
     sys.exit(exit_code_for(outcome.results, fail_under))
+
+
+def say_who_fell_below(results: tuple[Result, ...], fail_under: float | None) -> None:
+    below = below_threshold(results, fail_under)
+    if below and fail_under is not None:
+        names = ", ".join(f"{r.submission.id} ({r.score.percent:.1f} %)" for r in below if r.score)
+        click.echo(neutralised(f"below --fail-under {fail_under:g} %: {names}"), err=True)
 
 
 def exit_code_for(results: tuple[Result, ...], fail_under: float | None) -> int:
@@ -218,11 +230,16 @@ def exit_code_for(results: tuple[Result, ...], fail_under: float | None) -> int:
         return EXIT_GRADER_ERROR
     if any(status.is_candidate_failure for status in statuses):
         return EXIT_NOT_GRADED
-    if fail_under is not None and any(
-        result.score is not None and result.score.percent < fail_under for result in results
-    ):
+    if below_threshold(results, fail_under):
         return EXIT_BELOW_THRESHOLD
     return 0
+
+
+def below_threshold(results: tuple[Result, ...], fail_under: float | None) -> list[Result]:
+    """The results scored below `fail_under` percent (none when it is not given)."""
+    if fail_under is None:
+        return []
+    return [r for r in results if r.score is not None and r.score.percent < fail_under]
 
 
 cli.add_command(report_command)
@@ -243,7 +260,10 @@ def tasks_list(tasks_dir: Path | None) -> None:
             task = load_task(task_id, location)
             click.echo(f"{task.id}\t{task.spec.version}\t{task.spec.title}")
         except GraderError as error:
-            click.echo(f"{task_id}\tINVALID\t{neutralised(error.message).splitlines()[0]}")
+            first, *details = neutralised(error.message).splitlines()
+            click.echo(f"{task_id}\tINVALID\t{first}")
+            for line in details:
+                click.echo(f"\t\t{line.strip()}")
 
 
 @tasks.command("show")
@@ -365,34 +385,7 @@ def calibration_table(done: Calibration) -> Table:
     return table
 
 
-@cli.command()
-@click.option("--run", "run_id", default=None, help="Only what this run made.")
-@click.option(
-    "--build-cache",
-    is_flag=True,
-    help="Also remove the build cache: the engine's dangling image layers (all of them, not "
-    "only those of graded submissions).",
-)
-def clean(run_id: str | None, build_cache: bool) -> None:
-    """Remove every container, network, volume and image the harness labelled.
-
-    The unlabelled layers graded submissions were built from stay, as the build cache that
-    makes later builds of the same dependencies fast; --build-cache removes them too.
-    """
-    client = connect()
-    removed = remove_labelled(client, run_id)
-    click.echo(
-        f"removed {len(removed.containers)} container(s), {len(removed.networks)} network(s), "
-        f"{len(removed.volumes)} volume(s), {len(removed.images)} image(s), "
-        f"{removed.firewall_rules} firewall rule(s)"
-    )
-    if build_cache:
-        layers, freed = prune_build_cache(client)
-        click.echo(f"removed the build cache: {layers} layer(s), {freed / 1e6:.0f} MB")
-    for error in removed.errors:
-        click.echo(f"could not remove {neutralised(str(error))}", err=True)
-    if removed.errors:
-        sys.exit(EXIT_GRADER_ERROR)
+cli.add_command(clean_command)
 
 
 @cli.command()
@@ -442,6 +435,8 @@ def check(
     would; with --url, the checks run against your own server.
     """
     console = Console()
+    if url:
+        url = check_url_option(url)
     task, hidden = find_check_task(task_ref, path, TaskLocation.find(tasks_dir))
     checked = public_plan(task, hidden)
     if url:
@@ -455,6 +450,7 @@ def check(
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(feedback_markdown(result, task.spec, checked.hidden_checks))
+    say_who_fell_below((result,), fail_under)
     sys.exit(exit_code_for((result,), fail_under))
 
 
@@ -501,6 +497,8 @@ def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: P
     for missing in done.not_regraded:
         click.echo(f"  {missing}: no result in the old run, not regraded")
     click.echo(f"results: {done.run_dir}")
+    had_candidate_view = run_file(run_dir, "index.html", Audience.CANDIDATE).is_file()
+    render_reports(console, done.run_dir, candidate=had_candidate_view)
     sys.exit(exit_code_for(tuple(change.after for change in done.changes), None))
 
 
