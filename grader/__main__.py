@@ -1,5 +1,5 @@
 """`python -m grader` is the `grader` command."""
 
-from grader.cli.main import main
+from grader.cli.launch import main
 
 main()

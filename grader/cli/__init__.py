@@ -1,5 +1,1 @@
-"""The command line: `grader ...` (`main`)."""
-
-from grader.cli.main import main
-
-__all__ = ["main"]
+"""The command line: `grader ...` (`grader.cli.launch.main`, which loads `grader.cli.main`)."""

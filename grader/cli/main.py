@@ -23,8 +23,11 @@ from types import FrameType
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from grader.cli.clean import clean_command
 from grader.cli.doctor import run_checks
+from grader.cli.operator_input import check_sources, check_url_option, require_run
 from grader.core.errors import GraderError, TaskError
 from grader.core.result import Result, Status
 from grader.core.task import Task
@@ -34,6 +37,8 @@ from grader.reports.command import render_reports, report_command
 from grader.reports.console import ProgressView, print_summary, result_in_brief
 from grader.reports.feedback import feedback_lines, feedback_markdown
 from grader.reports.untrusted_text import clean as neutralised
+from grader.reports.views import Audience
+from grader.reports.writer import run_file
 from grader.runs.batch import grade_batch, name_submissions, new_run_id
 from grader.runs.calibrate import Calibration, calibrate, load_calibration
 from grader.runs.check import check_folder, check_url, find_check_task, public_plan
@@ -41,7 +46,6 @@ from grader.runs.kit import export_kit
 from grader.runs.regrade import regrade
 from grader.runs.run_record import read_run_record
 from grader.runs.task_files import TaskLocation, list_task_ids, load_task
-from grader.sandbox.engine import connect, prune_build_cache, remove_labelled
 from grader.stages.fuzz.cases import dump_cases
 from grader.stages.fuzz.record import record
 from grader.stages.fuzz.spec_task import spec_task
@@ -61,8 +65,8 @@ tasks_dir_option = click.option(
 )
 
 
-@click.group()
-@click.version_option(VERSION, prog_name="grader")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(VERSION, "--version", "-V", prog_name="grader")
 def cli() -> None:
     """Grade take-home web-API submissions in hardened Docker containers."""
 
@@ -178,10 +182,11 @@ def _grade(
     if resume:
         if not run_id:
             raise click.UsageError("--resume continues a run: name it with --run-id")
-        if not sources:
-            sources = tuple(s.source for s in read_run_record(out / run_id).submissions)
+        record = read_run_record(require_run(out, run_id))
+        sources = sources or tuple(s.source for s in record.submissions)
     if not sources:
         raise click.UsageError("name at least one submission to grade")
+    check_sources(sources)
     if public_only:
         suites = public_suite_ids(task)
     plan = plan_grading(task, suites)
@@ -208,7 +213,15 @@ def _grade(
         )
     print_summary(console, outcome.results, outcome.run_dir, time.monotonic() - started)
     render_reports(console, outcome.run_dir, candidate=public_only)
+    say_who_fell_below(outcome.results, fail_under)
     sys.exit(exit_code_for(outcome.results, fail_under))
+
+
+def say_who_fell_below(results: tuple[Result, ...], fail_under: float | None) -> None:
+    below = below_threshold(results, fail_under)
+    if below and fail_under is not None:
+        names = ", ".join(f"{r.submission.id} ({r.score.percent:.1f} %)" for r in below if r.score)
+        click.echo(neutralised(f"below --fail-under {fail_under:g} %: {names}"), err=True)
 
 
 def exit_code_for(results: tuple[Result, ...], fail_under: float | None) -> int:
@@ -217,11 +230,16 @@ def exit_code_for(results: tuple[Result, ...], fail_under: float | None) -> int:
         return EXIT_GRADER_ERROR
     if any(status.is_candidate_failure for status in statuses):
         return EXIT_NOT_GRADED
-    if fail_under is not None and any(
-        result.score is not None and result.score.percent < fail_under for result in results
-    ):
+    if below_threshold(results, fail_under):
         return EXIT_BELOW_THRESHOLD
     return 0
+
+
+def below_threshold(results: tuple[Result, ...], fail_under: float | None) -> list[Result]:
+    """The results scored below `fail_under` percent (none when it is not given)."""
+    if fail_under is None:
+        return []
+    return [r for r in results if r.score is not None and r.score.percent < fail_under]
 
 
 cli.add_command(report_command)
@@ -242,7 +260,10 @@ def tasks_list(tasks_dir: Path | None) -> None:
             task = load_task(task_id, location)
             click.echo(f"{task.id}\t{task.spec.version}\t{task.spec.title}")
         except GraderError as error:
-            click.echo(f"{task_id}\tINVALID\t{error.message.splitlines()[0]}")
+            first, *details = neutralised(error.message).splitlines()
+            click.echo(f"{task_id}\tINVALID\t{first}")
+            for line in details:
+                click.echo(f"\t\t{line.strip()}")
 
 
 @tasks.command("show")
@@ -318,7 +339,7 @@ def tasks_validate(
             failed = True
             click.echo(f"{ref}: INVALID")
             for problem in problems:
-                click.echo(f"  - {problem}")
+                click.echo(f"  - {neutralised(problem)}")
             continue
         counts = ", ".join(f"{len(tests)} {suite}" for suite, tests in plan.planned.items())
         for stage in plan.stages:
@@ -338,10 +359,10 @@ def tasks_validate(
             done = calibrate(task, calibration, out, jobs=jobs, emit=view)
         console.print(calibration_table(done))
         for problem in done.problems:
-            click.echo(f"  - {problem}")
+            click.echo(f"  - {neutralised(problem)}")
         for verdict in done.verdicts:
             for problem in verdict.problems:
-                click.echo(f"  - {verdict.name}: {problem}")
+                click.echo(f"  - {verdict.name}: {neutralised(problem)}")
         failed = failed or not done.ok
         click.echo(f"  calibration: {'ok' if done.ok else 'FAILED'} (results: {done.run_dir})")
     if failed:
@@ -365,39 +386,12 @@ def calibration_table(done: Calibration) -> Table:
             verdict.describe_losses(),
             total,
             flags,
-            "ok" if verdict.ok else "; ".join(verdict.problems),
+            Text(neutralised("ok" if verdict.ok else "; ".join(verdict.problems))),
         )
     return table
 
 
-@cli.command()
-@click.option("--run", "run_id", default=None, help="Only what this run made.")
-@click.option(
-    "--build-cache",
-    is_flag=True,
-    help="Also remove the build cache: the engine's dangling image layers (all of them, not "
-    "only those of graded submissions).",
-)
-def clean(run_id: str | None, build_cache: bool) -> None:
-    """Remove every container, network, volume and image the harness labelled.
-
-    The unlabelled layers graded submissions were built from stay, as the build cache that
-    makes later builds of the same dependencies fast; --build-cache removes them too.
-    """
-    client = connect()
-    removed = remove_labelled(client, run_id)
-    click.echo(
-        f"removed {len(removed.containers)} container(s), {len(removed.networks)} network(s), "
-        f"{len(removed.volumes)} volume(s), {len(removed.images)} image(s), "
-        f"{removed.firewall_rules} firewall rule(s)"
-    )
-    if build_cache:
-        layers, freed = prune_build_cache(client)
-        click.echo(f"removed the build cache: {layers} layer(s), {freed / 1e6:.0f} MB")
-    for error in removed.errors:
-        click.echo(f"could not remove {error}", err=True)
-    if removed.errors:
-        sys.exit(EXIT_GRADER_ERROR)
+cli.add_command(clean_command)
 
 
 @cli.command()
@@ -406,7 +400,7 @@ def doctor(tasks_dir: Path | None) -> None:
     """Check that this machine can grade: engine, base images, tasks, packages."""
     checks = run_checks(TaskLocation.find(tasks_dir))
     for check in checks:
-        click.echo(f"{'ok ' if check.ok else 'BAD'} {check.name}: {check.detail}")
+        click.echo(f"{'ok ' if check.ok else 'BAD'} {check.name}: {neutralised(check.detail)}")
     if not all(check.ok for check in checks):
         sys.exit(EXIT_GRADER_ERROR)
 
@@ -447,6 +441,8 @@ def check(
     would; with --url, the checks run against your own server.
     """
     console = Console()
+    if url:
+        url = check_url_option(url)
     task, hidden = find_check_task(task_ref, path, TaskLocation.find(tasks_dir))
     checked = public_plan(task, hidden)
     if url:
@@ -460,6 +456,7 @@ def check(
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(feedback_markdown(result, task.spec, checked.hidden_checks))
+    say_who_fell_below((result,), fail_under)
     sys.exit(exit_code_for((result,), fail_under))
 
 
@@ -491,7 +488,7 @@ def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: P
         table.add_column(column, no_wrap=column == "submission")
     for change in done.changes:
         table.add_row(
-            change.submission,
+            Text(neutralised(change.submission)),
             result_in_brief(change.before),
             result_in_brief(change.after),
             "-" if change.delta is None else f"{change.delta:+.1f}",
@@ -500,10 +497,14 @@ def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: P
     console.print(table)
     for change in done.changes:
         for move in change.moves:
-            click.echo(f"  {change.submission}: {move.id}: {move.before} -> {move.after}")
+            click.echo(
+                neutralised(f"  {change.submission}: {move.id}: {move.before} -> {move.after}")
+            )
     for missing in done.not_regraded:
         click.echo(f"  {missing}: no result in the old run, not regraded")
     click.echo(f"results: {done.run_dir}")
+    had_candidate_view = run_file(run_dir, "index.html", Audience.CANDIDATE).is_file()
+    render_reports(console, done.run_dir, candidate=had_candidate_view)
     sys.exit(exit_code_for(tuple(change.after for change in done.changes), None))
 
 

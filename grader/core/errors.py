@@ -5,6 +5,8 @@ folder that cannot be written. Anything a submission does wrong becomes data in 
 
     GraderError            exit code 4 unless a subclass says otherwise
     ├── TaskError          a task file or folder is invalid or missing
+    │   └── UnknownTask    the command line names a task that does not exist (exit code 2)
+    ├── CommandLineError   the command line names something that is not there (exit code 2)
     └── EngineUnavailable  no Docker engine can be reached, or the base image is missing
 
 Only the CLI turns these into a process exit.
@@ -25,6 +27,18 @@ class GraderError(Exception):
 
 class TaskError(GraderError):
     """A task is missing or its files are invalid."""
+
+
+class UnknownTask(TaskError):
+    """No task of that id or folder: a typo of the operator, not a fault of the grader."""
+
+    exit_code = 2
+
+
+class CommandLineError(GraderError):
+    """The command line names a submission, run or folder that is not there, or not usable."""
+
+    exit_code = 2
 
 
 class EngineUnavailable(GraderError):

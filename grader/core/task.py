@@ -346,6 +346,10 @@ def format_validation_error(error: ValidationError, source: str) -> str:
         message = problem["msg"]
         if problem["type"] == "extra_forbidden":
             message = "unknown key"
+        elif problem["type"] == "value_error":  # pydantic prefixes the ValueError's own text
+            message = message.removeprefix("Value error, ")
+        elif problem["type"] == "assertion_error":
+            message = message.removeprefix("Assertion failed, ")
         lines.append(f"  {key or '(top level)'}: {message}")
     return "\n".join(lines)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from grader.cli.operator_input import require_run_folder
 from grader.core.errors import GraderError
 from grader.reports.screenshots import require_chromium, take_screenshot
 from grader.reports.views import Audience
@@ -38,6 +39,7 @@ SCREENSHOT_WIDTH = 1280
 )
 def report_command(run_dir: Path, candidate: bool, screenshot: bool) -> None:
     """Render the reports of RUN_DIR again from its result.json files (no grading)."""
+    require_run_folder(run_dir)
     console = Console()
     reports = render_reports(console, run_dir, candidate)
     if reports.submissions == 0:

@@ -55,7 +55,7 @@ class ProgressView:
                     detail = f": {clean(event.detail).splitlines()[0]}" if event.detail else ""
                     took = f"in {event.duration_s:.1f} s"
                     self.console.print(
-                        f"{event.submission}: {event.stage} {mark} {took}{detail}",
+                        clean(f"{event.submission}: {event.stage} {mark} {took}{detail}"),
                         markup=False,
                         highlight=False,
                     )
@@ -67,7 +67,7 @@ class ProgressView:
     def _table(self) -> Table:
         table = Table(show_header=False, box=None)
         for name, state in self.state.items():
-            table.add_row(name, state)
+            table.add_row(Text(clean(name)), Text(clean(state)))
         return table
 
 
@@ -95,7 +95,7 @@ def summary_table(results: tuple[Result, ...]) -> Table:
     table.add_column("total", justify="right")
     table.add_column("red flags", justify="right")
     for _, title in categories:
-        table.add_column(title, justify="right")
+        table.add_column(Text(clean(title)), justify="right")
     for result in results:
         points = {c.id: c for c in result.score.categories} if result.score else {}
         cells = [
@@ -104,7 +104,7 @@ def summary_table(results: tuple[Result, ...]) -> Table:
         ]
         total = f"{result.score.percent:.1f} %" if result.score else "no score"
         flags = str(len(result.score.red_flags)) if result.score and result.score.red_flags else ""
-        table.add_row(result.submission.id, result.status.value, total, flags, *cells)
+        table.add_row(Text(clean(result.submission.id)), result.status.value, total, flags, *cells)
     return table
 
 
@@ -134,8 +134,12 @@ def print_summary(
                 highlight=False,
             )
         if result.status is not Status.GRADED:
-            console.print(
-                f"[bold]{result.submission.id}[/]: {result.status.value}", highlight=False
-            )
-            console.print(clean(result.message), markup=False, highlight=False)
-    console.print(f"results: {run_dir}", markup=False, highlight=False)
+            heading = Text(clean(result.submission.id), style="bold")
+            console.print(heading + Text(f": {result.status.value}"), highlight=False)
+            console.print(indented(result.message), markup=False, highlight=False)
+    console.print(clean(f"results: {run_dir}"), markup=False, highlight=False)
+
+
+def indented(untrusted: str, indent: str = "    ") -> str:
+    """Untrusted text, neutralised and indented: no line of it can pose as the grader's own."""
+    return "\n".join(indent + line for line in clean(untrusted).splitlines())

@@ -28,7 +28,9 @@ def render_scores_csv(views: Sequence[ReportView]) -> str:
     columns = category_columns(views)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*FIXED_COLUMNS, *(_text_cell(column.id) for column in columns)])
+    writer.writerow(
+        [*FIXED_COLUMNS, *(_text_cell(one_line(column.id, ID_LIMIT)) for column in columns)]
+    )
     for view in sorted(views, key=lambda v: v.submission_id):
         total = view.total
         row = [

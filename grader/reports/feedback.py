@@ -1,7 +1,9 @@
 """Feedback a candidate can act on: per category what passed, what failed and why, with hints.
 
 Pure: lines of text from a result and its task. Only public tests are detailed; hidden ones
-appear as a count ("N more checks run when you submit").
+appear as a count ("N more checks run when you submit"). Everything the submission could have
+written (the result's message, test names and messages) is neutralised by `clean`, so the lines
+are safe for a terminal and for a CI job summary alike.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections import defaultdict
 
 from grader.core.result import Outcome, Result, Status, TestOutcome
 from grader.core.task import TaskSpec
+from grader.reports.untrusted_text import clean
 
 PASSED_MARK = "✓"
 FAILED_MARK = "✗"
@@ -18,7 +21,8 @@ MESSAGE_LIMIT = 300
 
 def feedback_lines(result: Result, spec: TaskSpec, hidden_checks: int) -> list[str]:
     if result.status is not Status.GRADED or result.score is None:
-        lines = [f"{spec.id}: not checked: {result.status.value}", "", result.message]
+        lines = [f"{spec.id}: not checked: {result.status.value}", ""]
+        lines += ["    " + line for line in clean(result.message).splitlines()]
         return lines + _hidden(hidden_checks)
     score = result.score
     lines = [
@@ -56,11 +60,11 @@ def _hidden(count: int) -> list[str]:
 
 
 def _name(test: TestOutcome) -> str:
-    return test.id.rsplit("::", 1)[-1]
+    return " ".join(clean(test.id.rsplit("::", 1)[-1]).split())
 
 
 def _short(message: str) -> str:
-    text = " ".join(message.split()) or "no message"
+    text = " ".join(clean(message).split()) or "no message"
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 3] + "..."
 
 

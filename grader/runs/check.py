@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from grader.core.errors import TaskError
@@ -89,6 +90,8 @@ def check_url(checked: CheckPlan, url: str) -> Result:
     the stages that read the submission's folder (engineering) are left out."""
     plan, runtime = checked.plan.without_source_stages(), checked.plan.task.spec.runtime
     base_url = url.rstrip("/")
+    parsed = httpx.URL(base_url)
+    address = f"{parsed.host}:{parsed.port or (443 if parsed.scheme == 'https' else 80)}"
     submission = SubmissionInfo(id="local", source=base_url)
     started_at = now()
     ready = probe_until_ready(
@@ -97,6 +100,7 @@ def check_url(checked: CheckPlan, url: str) -> Result:
         URL_READY_TIMEOUT_S,
         runtime.port,
         lambda: ContainerState(running=True, exit_code=None, oom_killed=False),
+        address=address,
     )
     if isinstance(ready, NotReady):
         message = (

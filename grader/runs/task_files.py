@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.core.errors import TaskError
+from grader.core.errors import TaskError, UnknownTask
 from grader.core.task import Task, parse_task_spec
 from grader.stages.intake.tree_hash import hash_tree
 
@@ -43,8 +44,7 @@ def load_task(reference: str, location: TaskLocation) -> Task:
     folder = as_path if (as_path / TASK_FILE).is_file() else location.tasks_dir / reference
     toml_path = folder / TASK_FILE
     if not toml_path.is_file():
-        known = ", ".join(list_task_ids(location)) or "none"
-        raise TaskError(f"no task {reference!r}: {toml_path} does not exist (tasks: {known})")
+        raise UnknownTask(unknown_task_message(reference, toml_path, list_task_ids(location)))
     try:
         text = toml_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -69,3 +69,11 @@ def list_task_ids(location: TaskLocation) -> list[str]:
     if not location.tasks_dir.is_dir():
         return []
     return sorted(p.name for p in location.tasks_dir.iterdir() if (p / TASK_FILE).is_file())
+
+
+def unknown_task_message(reference: str, toml_path: Path, known: list[str]) -> str:
+    """No such task, with the closest known ids (as click suggests commands) and all of them."""
+    close = difflib.get_close_matches(reference, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    listed = ", ".join(known) or "none"
+    return f"no task {reference!r}{hint} ({toml_path} does not exist; tasks: {listed})"

@@ -7,6 +7,8 @@ the run that made it, so `grader clean` can find leftovers of a run that was kil
 from __future__ import annotations
 
 import gc
+import os
+import socket
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from grader.sandbox.firewall import remove_leftover_rules
 LABEL_MANAGED = "io.grader.managed"
 LABEL_RUN = "io.grader.run"
 LABEL_SUBMISSION = "io.grader.submission"
+LABEL_OWNER = "io.grader.owner"  # host/pid of the grader process that made it
 IMAGE_PASSES = 5
 CONTAINER_PASSES = 3
 POOL_SIZE = 64  # connections to the engine: enough for the largest --jobs and its probes
@@ -54,7 +57,17 @@ def connect(timeout_s: float = 60.0) -> Any:
 
 
 def labels_for(run_id: str, submission_id: str) -> dict[str, str]:
-    return {LABEL_MANAGED: "true", LABEL_RUN: run_id, LABEL_SUBMISSION: submission_id}
+    return {
+        LABEL_MANAGED: "true",
+        LABEL_RUN: run_id,
+        LABEL_SUBMISSION: submission_id,
+        LABEL_OWNER: this_process(),
+    }
+
+
+def this_process() -> str:
+    """`host/pid` of this process: how `grader clean` tells a run in progress from a leftover."""
+    return f"{socket.gethostname()}/{os.getpid()}"
 
 
 def require_image(client: Any, image: str) -> None:

@@ -109,6 +109,7 @@ def test_a_flawed_server_gets_what_failed_and_a_hint(flawed_url: str) -> None:
 def test_fail_under_turns_a_low_score_into_exit_1(flawed_url: str) -> None:
     done = grader("check", "--url", flawed_url, "--task", "notes-api", "--fail-under", "90")
     assert done.returncode == 1, done.stdout
+    assert "below --fail-under 90 %: local (" in done.stderr
 
 
 def test_nothing_listening_is_not_checked(tmp_path: Path) -> None:

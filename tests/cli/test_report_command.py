@@ -78,11 +78,15 @@ def test_the_grader_summary_is_appended_to_the_step_summary(tmp_path: Path) -> N
     assert summary.read_text() == (run_dir / "summary.md").read_text() + "\n"
 
 
-def test_a_folder_without_results_is_an_error(tmp_path: Path) -> None:
+def test_a_folder_that_is_not_a_run_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a run")
+
     done = grader("report", str(tmp_path))
 
-    assert done.returncode == 4
-    assert "nothing to report" in done.stderr
+    assert done.returncode == 2
+    assert "is not a run folder" in done.stderr
+    assert "nothing was written" in done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
 def test_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:

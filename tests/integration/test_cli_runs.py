@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.engine import labels_for
+from grader.sandbox.engine import LABEL_OWNER, labels_for
 from tests.conftest import SCENARIOS, SOLUTIONS, labelled_leftovers
 
 NOTHING = {"containers": [], "networks": [], "volumes": [], "images": []}
@@ -100,7 +101,9 @@ def test_clean_removes_what_a_killed_run_left(docker_client: Any, tmp_path: Path
     left = labelled_leftovers(docker_client, "killed")
     assert left["containers"], "a SIGKILLed run leaves its container, which clean must remove"
     # and a leftover of a different kind, made by hand with the harness's labels
-    docker_client.volumes.create("grader-killed-volume", labels=labels_for("killed", "x"))
+    owner = f"{socket.gethostname()}/{process.pid}"  # the killed grader's, as its run left it
+    labels = {**labels_for("killed", "x"), LABEL_OWNER: owner}
+    docker_client.volumes.create("grader-killed-volume", labels=labels)
     done = subprocess.run(
         [sys.executable, "-m", "grader", "clean", "--run", "killed"], capture_output=True, text=True
     )

@@ -60,6 +60,8 @@ def test_regrade_grades_the_snapshots_against_the_new_tests(
     regraded = list(out.glob("v1-regrade-*"))
     assert len(regraded) == 1
     assert (regraded[0] / "reference" / "result.json").is_file()
+    assert (regraded[0] / "index.html").is_file(), "a regrade writes its reports"
+    assert f"report: {regraded[0] / 'index.html'}" in done.stdout
 
 
 def test_a_regrade_plans_every_stage_the_run_graded(docker_client: Any, tmp_path: Path) -> None:

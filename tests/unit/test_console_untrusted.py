@@ -1,4 +1,4 @@
-"""What a submission printed never drives the operator's terminal: the console neutralises it."""
+"""What a submission printed drives no terminal: console, check feedback and CSV neutralise it."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ from rich.console import Console
 
 from grader.core.events import StageFinished
 from grader.core.result import StageStatus
+from grader.core.task import parse_task_spec
 from grader.reports.console import ProgressView, print_summary
-from tests.unit.sample_results import build_failed_result
+from grader.reports.csv_export import render_scores_csv
+from grader.reports.feedback import feedback_lines, feedback_markdown
+from grader.reports.views import grader_view
+from tests.unit.sample_results import TASK, build_failed_result, graded_result
 
 PAYLOAD = (
     "\x1b]0;pwned\x07\x1b[2J\x1b[H\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[6n"
@@ -45,3 +49,32 @@ def test_a_stage_detail_in_the_progress_lines_is_neutralised() -> None:
     view(StageFinished("carol", "build", StageStatus.FAILED, 1.0, PAYLOAD))
 
     assert not [s for s in SEQUENCES if s in out.getvalue()]
+
+
+def test_check_feedback_and_its_step_summary_are_neutralised() -> None:
+    spec = parse_task_spec(TASK, "task.toml")
+    graded = graded_result()
+    noisy_tests = tuple(
+        replace(test, message=PAYLOAD, id=f"{test.id}[{PAYLOAD}]") for test in graded.tests
+    )
+    failed = replace(build_failed_result(), message=f"docker build failed\n{PAYLOAD}")
+
+    for result in (replace(graded, tests=noisy_tests), failed):
+        lines = feedback_lines(result, spec, 3)
+        summary = feedback_markdown(result, spec, 3)
+
+        assert not [s for s in SEQUENCES if s in "\n".join(lines) + summary]
+        posing = [line for line in lines if line.startswith("all submissions scored")]
+        assert not posing, "untrusted text is indented, never a line of the grader's own"
+    assert any("all submissions scored 100.0 %" in line for line in lines), "the text stays"
+
+
+def test_csv_headers_are_neutralised() -> None:
+    result = graded_result()
+    assert result.score is not None
+    categories = tuple(replace(c, id=f"api{PAYLOAD}") for c in result.score.categories[:1])
+    result = replace(result, score=replace(result.score, categories=categories))
+
+    text = render_scores_csv([grader_view(result)])
+
+    assert not [s for s in SEQUENCES if s in text]

@@ -472,6 +472,18 @@ def _lift_single_folder(destination: Path) -> None:
 SAFE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")
 
 
+def clean_git_environment() -> dict[str, str]:
+    """No prompt, no askpass, no system or global configuration, no LFS download."""
+    return {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_ASKPASS": "/bin/false",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_LFS_SKIP_SMUDGE": "1",
+    }
+
+
 def _clone(source: str, destination: Path, limits: IntakeLimits, keep: Path | None) -> None:
     """Clone without a checkout, measure the commit's tree from git's own records (sizes, file
     count, depth), and check it out only when it fits: nothing is written that the limits
@@ -480,14 +492,7 @@ def _clone(source: str, destination: Path, limits: IntakeLimits, keep: Path | No
     url, _, ref = source.partition("#")
     if ref and (not SAFE_REF.match(ref) or ".." in ref):
         raise _Refused(f"git ref {ref!r} is not a plain branch, tag or commit name")
-    env = {
-        **os.environ,
-        "GIT_TERMINAL_PROMPT": "0",
-        "GIT_ASKPASS": "/bin/false",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": "/dev/null",
-        "GIT_LFS_SKIP_SMUDGE": "1",
-    }
+    env = clean_git_environment()
     scratch = Path(tempfile.mkdtemp(prefix="grader-clone-"))
     try:
         checkout = scratch / "repo"

@@ -45,7 +45,9 @@ def probe_until_ready(
     timeout_s: float,
     port: int,
     state: Callable[[], ContainerState],
+    address: str | None = None,
 ) -> Ready | NotReady:
+    """`address`: a server the candidate runs (host:port), blamed instead of the task's port."""
     started = time.monotonic()
     deadline = started + timeout_s
     attempts = refused = timed_out = 0
@@ -84,7 +86,7 @@ def probe_until_ready(
     waited = time.monotonic() - started
     return NotReady(
         Status.NOT_READY,
-        _why(health_path, port, waited, refused, attempts, timed_out, last_answer),
+        _why(health_path, port, waited, refused, attempts, timed_out, last_answer, address),
         waited,
     )
 
@@ -97,7 +99,10 @@ def _why(
     attempts: int,
     timed_out: int,
     last_answer: str,
+    address: str | None = None,
 ) -> str:
+    if refused == attempts and address:
+        return f"never listened: no connection was accepted at {address} in {waited:.1f} s"
     if refused == attempts:
         return (
             f"never listened: no connection was accepted on port {port} in {waited:.1f} s; "
