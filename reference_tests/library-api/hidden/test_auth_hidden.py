@@ -141,6 +141,24 @@ def test_a_members_list_holds_only_their_loans(client, make_member, create_book,
     assert ids == [mine["id"]], f"expected only loan {mine['id']}, got {ids}"
 
 
+@pytest.mark.criterion("auth.ownership")
+@pytest.mark.parametrize("query", ["book_id", "active"])
+def test_a_members_filtered_list_holds_only_their_loans(
+    client, make_member, create_book, borrow, query
+):
+    owner, other = make_member(), make_member()
+    book = create_book()
+    borrow(owner, book["id"])
+    params = {"book_id": book["id"]} if query == "book_id" else {"active": "true"}
+    page = expect(client.get("/loans", params=params, headers=other.headers), 200)
+    users = {item.get("user_id") for item in page.get("items", [])}
+    assert users <= {other.id}, (
+        f"GET /loans?{query}=... as another member must list only the caller's loans, "
+        f"got loans of users {users}"
+    )
+    assert page.get("total") == 0, f"expected a total of 0 for the caller, got {page!r}"
+
+
 @pytest.mark.criterion("auth.public_read")
 def test_an_admin_lists_everyones_loans_of_a_book(client, admin, make_member, create_book, borrow):
     book = create_book()
@@ -173,6 +191,19 @@ def test_unknown_emails_are_limited_too(client, new_email):
     for _ in range(5):
         expect(login(client, email, "whatever-password"), 401)
     expect(login(client, email, "whatever-password"), 429)
+
+
+@pytest.mark.criterion("auth.rate_limit")
+def test_a_successful_login_does_not_reset_the_count(client, member):
+    for _ in range(4):
+        expect(login(client, member.email, "not-the-password"), 401)
+    expect(login(client, member.email, MEMBER_PASSWORD), 200)
+    expect(login(client, member.email, "not-the-password"), 401)  # the fifth failure
+    response = login(client, member.email, MEMBER_PASSWORD)
+    assert response.status_code == 429, (
+        "successful logins neither count nor reset the count: after 5 failures within 60 s "
+        f"the right password is refused, got {describe(response)}"
+    )
 
 
 @pytest.mark.criterion("auth.rate_limit")

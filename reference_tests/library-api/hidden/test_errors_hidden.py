@@ -59,10 +59,21 @@ def test_an_unknown_loan_is_a_json_404(client, member):
 
 @pytest.mark.criterion("errors.not_found")
 @pytest.mark.parametrize(
-    ("method", "path"), [("DELETE", "/health"), ("PUT", "/authors"), ("POST", "/me")]
+    ("method", "path", "allowed"),
+    [
+        ("DELETE", "/health", {"GET"}),
+        ("PUT", "/authors", {"GET", "POST"}),
+        ("POST", "/me", {"GET"}),
+    ],
 )
-def test_a_wrong_method_is_a_json_405(client, method, path):
-    assert_error(client.request(method, path), 405, "method_not_allowed")
+def test_a_wrong_method_is_a_json_405(client, method, path, allowed):
+    response = client.request(method, path)
+    assert_error(response, 405, "method_not_allowed")
+    named = {m.strip().upper() for m in response.headers.get("allow", "").split(",") if m.strip()}
+    assert allowed <= named, (
+        f"a 405 names the methods the path supports in Allow: expected {sorted(allowed)}, "
+        f"got Allow: {response.headers.get('allow')!r}"
+    )
 
 
 @pytest.mark.criterion("errors.malformed")

@@ -122,8 +122,8 @@ def test_patch_cannot_move_a_book_to_an_unknown_author(client, admin, create_boo
 @pytest.mark.criterion("validation.accounts")
 @pytest.mark.parametrize(
     "email",
-    ["not-an-email", "reader@localhost", "two@@example.test", "", 42],
-    ids=["no-at", "no-dot", "two-ats", "empty", "number"],
+    ["not-an-email", "reader@localhost", "two@@example.test", "a@b@example.test", "", 42],
+    ids=["no-at", "no-dot", "two-ats", "two-separate-ats", "empty", "number"],
 )
 def test_a_bad_email_is_refused(client, email):
     body = {"email": email, "password": "long-enough-password", "name": "Reader"}
