@@ -166,11 +166,29 @@ def test_a_token_behind_detect_secrets_allowlist_pragma_is_still_found() -> None
 
 
 def test_ruff_and_the_ast_checks_report_a_line_once() -> None:
-    code = "def f(cur, uid):\n    cur.execute(f'SELECT * FROM t WHERE id = {uid}')\n"
+    code = "from flask import Flask\n\napp = Flask(__name__)\napp.run(debug=True)\n"
+
+    found = findings_of({"app/main.py": code})
+
+    assert [(f.rule, f.line) for f in found] == [("debug-mode", 4)]
+
+
+def test_sql_assembled_from_module_constants_is_not_string_built() -> None:
+    code = (
+        'COLUMNS = "b.id, b.title"\n'
+        'SELECT = "SELECT " + COLUMNS + " FROM books b "\n'
+        'BY_ID = f"{SELECT} WHERE b.id = ?"\n\n\n'
+        "def one(db, book_id):\n"
+        '    return db.execute(SELECT + "WHERE b.id = ?", (book_id,))\n\n\n'
+        "def two(db, book_id):\n"
+        "    return db.execute(BY_ID, (book_id,))\n\n\n"
+        "def bad(db, title):\n"
+        '    return db.execute(SELECT + "WHERE title = \'" + title + "\'")\n'
+    )
 
     found = findings_of({"app/db.py": code})
 
-    assert [(f.rule, f.line) for f in found] == [("sql-string-formatting", 2)]
+    assert [(f.rule, f.line) for f in found] == [("sql-string-formatting", 15)]
 
 
 def test_a_risk_only_ruff_sees_keeps_its_file_and_line() -> None:

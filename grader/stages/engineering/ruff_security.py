@@ -3,7 +3,10 @@
 Pure. The lint run already asks ruff for the `S` rules (isolated from the submission's
 configuration, blind to its `noqa` comments); the hits that name a risk a reviewer rejects for
 become findings here, under the rule ids the measures count. The other `S` rules (binding to
-all interfaces, which the brief requires, asserts, random numbers...) stay lint.
+all interfaces, which the brief requires, asserts, random numbers...) stay lint, and so does
+S608 (SQL built as text): it also flags SQL assembled from fixed fragments
+(`"SELECT " + COLUMNS`), which is safe; the AST check judges string-built SQL instead,
+counting module-level text constants as text.
 
 Ruff names a hard-coded password by the variable it is assigned to; names that only hold a
 kind of secret (`TOKEN_TYPE = "bearer"`, `PASSWORD_MIN_LENGTH = "8"`) are not reported.
@@ -34,8 +37,6 @@ RULES = {
     "S602": ("shell-command", "pass a list of arguments to subprocess.run without shell=True"),
     "S604": ("shell-command", "pass a list of arguments to subprocess.run without shell=True"),
     "S605": ("shell-command", "pass a list of arguments to subprocess.run without shell=True"),
-    "S608": ("sql-string-formatting", 'pass the values as bound parameters (execute(sql, '
-             'params), text("... :name"))'),
 }  # fmt: skip
 _NAMED = re.compile(r'"([^"]+)"')
 _NOT_A_SECRET = re.compile(

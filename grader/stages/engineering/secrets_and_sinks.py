@@ -69,7 +69,7 @@ def find_secrets_and_risky_sinks(
     found: list[Finding] = []
     for file, module in python_modules(tree):
         if not is_test_path(file.path):
-            scanner = _Scanner(file.path, _import_aliases(module))
+            scanner = _Scanner(file.path, _import_aliases(module), _text_constants(module))
             scanner.visit(module)
             found.extend(scanner.found)
     found.extend(findings_from_ruff(ruff_hits))
@@ -103,9 +103,10 @@ def _import_aliases(module: ast.Module) -> dict[str, str]:
 
 
 class _Scanner(ast.NodeVisitor):
-    def __init__(self, path: str, aliases: dict[str, str]) -> None:
+    def __init__(self, path: str, aliases: dict[str, str], constants: frozenset[str]) -> None:
         self.path = path
         self.aliases = aliases
+        self.constants = constants
         self.found: list[Finding] = []
         self.classes: list[str] = []
         self.formatted: list[dict[str, tuple[str, int]]] = [{}]  # per scope: name -> (how, line)
@@ -148,7 +149,7 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         if isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
-            how = _formatting(node.value) or (
+            how = _formatting(node.value, self.constants) or (
                 "+ concatenation" if node.target.id in self.formatted[-1] else None
             )
             if how:
@@ -161,7 +162,7 @@ class _Scanner(ast.NodeVisitor):
             return
         self.named_value(name, value, self.at(node))
         if isinstance(target, ast.Name):
-            how = _formatting(value)
+            how = _formatting(value, self.constants)
             if how:
                 self.formatted[-1][name] = (how, node.lineno)
             else:
@@ -239,7 +240,7 @@ class _Scanner(ast.NodeVisitor):
             self.found.append(_fallback(variable, at))
 
     def sql(self, call: str, query: ast.expr, at: Evidence) -> None:
-        how = _formatting(query)
+        how = _formatting(query, self.constants)
         where, built = "", at
         if how is None and isinstance(query, ast.Name):
             kept = next((s[query.id] for s in reversed(self.formatted) if query.id in s), None)
@@ -292,27 +293,58 @@ def _target_name(target: ast.expr) -> str | None:
     return None
 
 
-def _formatting(node: ast.expr) -> str | None:
-    """How a string is built from values, if it is: the f-string, % or .format or + it uses."""
+def _formatting(node: ast.expr, constants: frozenset[str] = frozenset()) -> str | None:
+    """How a string is built from values, if it is: the f-string, % or .format or + it uses.
+    Names in `constants` (module-level text constants) are text, not values: SQL assembled
+    from fixed fragments is not built from input."""
     if isinstance(node, ast.JoinedStr):
-        return (
-            "an f-string" if any(isinstance(v, ast.FormattedValue) for v in node.values) else None
-        )
+        values = [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+        return "an f-string" if any(not _is_text(v, constants) for v in values) else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-        return "% formatting" if _is_text(node.left) else None
+        return "% formatting" if _is_text(node.left, constants) else None
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        return ".format()" if node.func.attr == "format" and _is_text(node.func.value) else None
+        return (
+            ".format()"
+            if node.func.attr == "format" and _is_text(node.func.value, constants)
+            else None
+        )
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         leaves = _added(node)
-        has_text = any(_is_text(leaf) for leaf in leaves)
-        return (
-            "+ concatenation" if has_text and not all(_is_text(leaf) for leaf in leaves) else None
-        )
+        has_text = any(_is_text(leaf, constants) for leaf in leaves)
+        fixed = all(_is_text(leaf, constants) for leaf in leaves)
+        return "+ concatenation" if has_text and not fixed else None
     return None
 
 
-def _is_text(node: ast.expr) -> bool:
-    return string_value(node) is not None or isinstance(node, ast.JoinedStr)
+def _is_text(node: ast.expr, constants: frozenset[str] = frozenset()) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in constants
+    if isinstance(node, ast.JoinedStr):
+        return _formatting(node, constants) is None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return all(_is_text(leaf, constants) for leaf in _added(node))
+    return string_value(node) is not None
+
+
+def _text_constants(module: ast.Module) -> frozenset[str]:
+    """Module-level names bound once, to text made only of literals and such names."""
+    bound: dict[str, int] = {}
+    for statement in module.body:
+        targets = statement.targets if isinstance(statement, ast.Assign) else []
+        for target in targets:
+            if isinstance(target, ast.Name):
+                bound[target.id] = bound.get(target.id, 0) + 1
+    constants: set[str] = set()
+    for statement in module.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and bound[statement.targets[0].id] == 1
+            and _is_text(statement.value, frozenset(constants))
+        ):
+            constants.add(statement.targets[0].id)
+    return frozenset(constants)
 
 
 def _added(node: ast.expr) -> list[ast.expr]:
