@@ -1,0 +1,1 @@
+"""The service layer: business rules between the routes and the models."""
