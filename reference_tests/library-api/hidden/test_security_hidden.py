@@ -79,6 +79,8 @@ def test_a_duplicate_registration_does_not_echo_the_password(client, member):
     assert "another-secret-password" not in response.text, (
         f"the password came back: {describe(response)}"
     )
+    leaked = [marker for marker in HASH_MARKERS if marker in response.text]
+    assert not leaked, f"a password hash came back ({leaked}): {describe(response)}"
 
 
 @pytest.mark.criterion("security.no_secrets")

@@ -46,10 +46,12 @@ def test_a_bad_book_field_is_refused(client, admin, create_author, new_isbn, uni
 
 
 @pytest.mark.criterion("validation.types")
-def test_patch_validates_what_it_is_sent(client, admin, create_author):
+@pytest.mark.parametrize("name", ["", "   "], ids=["empty", "blank"])
+def test_patch_validates_what_it_is_sent(client, admin, create_author, name):
     author = create_author()
     assert_field_error(
-        client.patch(f"/authors/{author['id']}", json={"name": ""}, headers=admin.headers), "name"
+        client.patch(f"/authors/{author['id']}", json={"name": name}, headers=admin.headers),
+        "name",
     )
     shown = expect(client.get(f"/authors/{author['id']}"), 200)
     assert shown.get("name") == author["name"], f"a refused PATCH changed the author: {shown!r}"
