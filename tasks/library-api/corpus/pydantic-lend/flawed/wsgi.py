@@ -1,0 +1,3 @@
+from lending import create_app
+
+app = create_app()
