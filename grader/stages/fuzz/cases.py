@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from grader.core.errors import TaskError
 
@@ -109,6 +111,34 @@ def requires_credentials(operation: dict[str, Any], document: dict[str, Any]) ->
     (or the document's) needs credentials; an empty alternative (`{}`) lets anyone in."""
     security = operation.get("security", document.get("security")) or []
     return bool(security) and all(bool(requirement) for requirement in security)
+
+
+def base_path(document: dict[str, Any]) -> str:
+    """Where the document's paths live on the server: Swagger 2's `basePath`, or the path of
+    OpenAPI 3's first `servers` URL (its variables at their defaults); '' for the root."""
+    if "swagger" in document:
+        path = document.get("basePath")
+        path = path if isinstance(path, str) else ""
+    else:
+        servers = document.get("servers")
+        first = servers[0] if isinstance(servers, list) and servers else None
+        url = first.get("url") if isinstance(first, dict) else None
+        if not isinstance(url, str):
+            return ""
+        variables = first.get("variables") if isinstance(first, dict) else None
+        url = _with_defaults(url, variables if isinstance(variables, dict) else {})
+        path = urlsplit(url if "://" in url or url.startswith("/") else f"/{url}").path
+    path = "/" + path.strip("/")
+    return "" if path == "/" else path
+
+
+def _with_defaults(url: str, variables: dict[str, Any]) -> str:
+    def default(found: re.Match[str]) -> str:
+        variable = variables.get(found.group(1))
+        value = variable.get("default") if isinstance(variable, dict) else None
+        return str(value) if value is not None else ""
+
+    return re.sub(r"\{([^{}]*)\}", default, url)
 
 
 def spec_digest(text: bytes) -> str:

@@ -25,7 +25,14 @@ import httpx
 
 from grader.bounded_client import BoundedClient, still_answers, within
 from grader.core.task import FuzzAuthSpec, FuzzSpec
-from grader.stages.fuzz.cases import CaseFile, CaseRun, Finding, FuzzCase, requires_credentials
+from grader.stages.fuzz.cases import (
+    CaseFile,
+    CaseRun,
+    Finding,
+    FuzzCase,
+    base_path,
+    requires_credentials,
+)
 
 RESPONSE_LIMIT = 2 * 1024 * 1024
 USER_AGENT = "grader-fuzz"
@@ -46,6 +53,8 @@ class Replay:
     token_problem: str = ""  # the grader's own login did not give a token
     stopped: str = ""  # why the stage ended before the last case
     duration_s: float = 0.0
+    base_path: str = ""  # the document's server path, put before every operation's path
+    has_token: bool = False
 
 
 def replay(
@@ -65,7 +74,10 @@ def replay(
     schema = schemathesis.openapi.from_path(str(spec_path))
     operations = {f"{op.method.upper()} {op.path}": op for op in _operations(schema)}
     started = time.monotonic()
-    result = Replay(secured=frozenset(label for label, op in operations.items() if _secured(op)))
+    result = Replay(
+        secured=frozenset(label for label, op in operations.items() if _secured(op)),
+        base_path=base_path(schema.raw_schema),
+    )
     answers: dict[str, tuple[int, Any]] = {}
     limit_s, ran_out = fuzz.budget_s, f"the stage's budget of {fuzz.budget_s:g} s ran out"
     if budget_s is not None and budget_s < limit_s:
@@ -85,7 +97,8 @@ def replay(
     with client, within(limit_s) as deadline:
         token = None
         if fuzz.auth is not None:
-            token, result.token_problem = _log_in(client, fuzz.auth)
+            token, result.token_problem = _log_in(client, fuzz.auth, result.base_path)
+        result.has_token = token is not None
         silent, last_silence = 0, ""
         for case in cases.cases:
             if time.monotonic() >= deadline:
@@ -96,7 +109,9 @@ def replay(
                 result.stopped = f"the spec has no operation {case.operation}; re-record the cases"
                 break
             secured = case.operation in result.secured
-            runs = _run_case(client, operation, secured, case, fuzz, token, answers)
+            runs = _run_case(
+                client, operation, secured, case, fuzz, token, answers, result.base_path
+            )
             if time.monotonic() >= deadline:
                 result.stopped = ran_out  # this case was cut by the deadline: not counted
                 break
@@ -127,15 +142,23 @@ def replay(
     return result
 
 
+def under_base_path(path: str, prefix: str) -> str:
+    """A login step's path as the document writes it, under the base path unless it is there."""
+    if not prefix or path == prefix or path.startswith(prefix + "/"):
+        return path
+    return prefix + path
+
+
 def _operations(schema: Any) -> list[Any]:
     return [item.ok() for item in schema.get_all_operations()]
 
 
-def _log_in(client: httpx.Client, auth: FuzzAuthSpec) -> tuple[str | None, str]:
+def _log_in(client: httpx.Client, auth: FuzzAuthSpec, prefix: str) -> tuple[str | None, str]:
     response = None
     try:
         for step in auth.steps:
-            response = client.request(step.method, step.path, json=step.json_body)
+            response = client.request(step.method, under_base_path(step.path, prefix),
+                                      json=step.json_body)  # fmt: skip
         assert response is not None
         value: Any = response.json()
         for part in auth.token_pointer.strip("/").split("/"):
@@ -156,6 +179,7 @@ def _run_case(
     fuzz: FuzzSpec,
     token: str | None,
     answers: dict[str, tuple[int, Any]],
+    prefix: str = "",
 ) -> list[CaseRun]:
     path_parameters, query = dict(case.path_parameters), dict(case.query)
     if case.link is not None:
@@ -175,7 +199,7 @@ def _run_case(
         **({"body": case.body.value if case.body.raw is None else case.body.raw,
             "media_type": case.body.media_type} if case.body is not None else {}),
     )  # fmt: skip
-    kwargs = st_case.as_transport_kwargs(base_url=str(client.base_url).rstrip("/"))
+    kwargs = st_case.as_transport_kwargs(base_url=str(client.base_url).rstrip("/") + prefix)
     headers = {
         k: v
         for k, v in kwargs["headers"].items()

@@ -112,11 +112,14 @@ def run_fuzz(
         replayed,
     )
     line = summary(failures, replayed.runs)
+    if replayed.base_path:
+        line += f"; base path {replayed.base_path}"
     if replayed.token_problem:
         line += f"; {replayed.token_problem}"
     log = {
         "summary": line,
         "stopped": replayed.stopped,
+        "base_path": replayed.base_path,
         "duration_s": replayed.duration_s,
         "failures": [asdict(failure) for failure in failures],
         "cases": [
