@@ -151,7 +151,7 @@ def assemble_result(
         submission=submission,
         status=status,
         message=message,
-        score=None if status is Status.HARNESS_ERROR else score_outcomes(task.spec.rubric, tests),
+        score=score_outcomes(task.spec.rubric, tests) if status.is_scored else None,
         tests=tests,
         stages=stages,
         started_at=started_at,
@@ -388,6 +388,7 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             return grading.finish(Status.HARNESS_ERROR, message, tuple(outcomes))
 
     container = app.container
+    inconclusive: list[str] = []
     for planned_stage in grading.plan.stages:
         if grading.out_of_time(planned_stage.id, planned_stage.planned, outcomes):
             continue
@@ -417,12 +418,18 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             stage.detail = staged.summary + (f"; {staged.stopped}" if staged.stopped else "")
             if staged.stopped:
                 stage.failed(stage.detail)
+            if staged.inconclusive:
+                inconclusive.append(f"{planned_stage.id}: {staged.inconclusive}")
         if staged.fault:
             return grading.finish(Status.HARNESS_ERROR, staged.fault, tuple(outcomes))
 
     grading.keep_log("app", full_log(app.container))
     state = container_state(app.container)
     message = "graded" if state.running else f"graded; the app {state.describe()} during the tests"
+    if inconclusive:
+        ended = "" if state.running else f"; the app {state.describe()}"
+        message = "; ".join(inconclusive) + ended
+        return grading.finish(Status.INCONCLUSIVE, message, tuple(outcomes))
     return grading.finish(Status.GRADED, message, tuple(outcomes))
 
 

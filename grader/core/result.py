@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = "2.0"
-READABLE_VERSIONS = ("1.0", "2.0")
+SCHEMA_VERSION = "2.1"
+READABLE_VERSIONS = ("1.0", "2.0", "2.1")
 
 
 class Status(StrEnum):
@@ -30,10 +30,16 @@ class Status(StrEnum):
     WRONG_PORT = "wrong_port"  # listens, but on another port than the task's
     NOT_READY = "not_ready"  # running, but the health path never answered 2xx in time
     HARNESS_ERROR = "harness_error"  # the grader's fault: no score is given
+    # the app ran, but too little of its API was reached to trust a score: none is given
+    INCONCLUSIVE = "inconclusive"
 
     @property
     def is_candidate_failure(self) -> bool:
-        return self not in (Status.GRADED, Status.HARNESS_ERROR)
+        return self not in (Status.GRADED, Status.HARNESS_ERROR, Status.INCONCLUSIVE)
+
+    @property
+    def is_scored(self) -> bool:
+        return self not in (Status.HARNESS_ERROR, Status.INCONCLUSIVE)
 
 
 class Outcome(StrEnum):

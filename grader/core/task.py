@@ -187,6 +187,17 @@ class FuzzSpec(_Strict):
     call_timeout_s: float = Field(5.0, gt=0, le=120)
     budget_s: float = Field(180.0, gt=0, le=3600, description="the whole stage")
     auth: FuzzAuthSpec | None = None
+    base_path: str | None = Field(
+        None,
+        pattern=r"^/",
+        description="where the document's paths live on the server, instead of the document's "
+        "own servers url or basePath ('/' for the root)",
+    )
+    inconclusive_when_unexplored: bool = Field(
+        False,
+        description="the result is `inconclusive`, not scored, when too little of the API "
+        "answered anything but 401/403/404 (grading by --spec)",
+    )
 
     @field_validator("spec", "cases")
     @classmethod

@@ -49,6 +49,8 @@ class StageResult:
     logs: Mapping[str, str] = field(default_factory=dict)  # name -> text, kept beside the result
     stopped: str = ""  # the stage ended early: recorded as failed, the points already earned kept
     fault: str | None = None  # the grader could not do its part: the result is a harness error
+    # too little was reached to trust a score: the result is `inconclusive`, with this message
+    inconclusive: str = ""
 
 
 class Stage(Protocol):

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 _LOADED = 0
 
@@ -28,10 +28,17 @@ def load_app(path: Path, attribute: str = "app") -> Any:
     return found() if attribute == "create_app" else found
 
 
+class _Quiet(WSGIRequestHandler):
+    def log(self, type: str, message: str, *args: Any) -> None:
+        pass
+
+
 @contextmanager
 def serving(path: Path, attribute: str = "app") -> Iterator[str]:
     """The base URL of the app at `path`, served until the block ends."""
-    server = make_server("127.0.0.1", 0, load_app(path, attribute), threaded=True)
+    server = make_server(
+        "127.0.0.1", 0, load_app(path, attribute), threaded=True, request_handler=_Quiet
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -154,7 +154,7 @@ def test_dict_puts_categories_beside_the_score():
 
     assert set(data["score"]) == {"points", "max_points", "percent", "tests"}
     assert [c["id"] for c in data["categories"]] == ["api", "errors"]
-    assert data["schema_version"] == "2.0"
+    assert data["schema_version"] == "2.1"
     assert refused_result().to_dict()["categories"] == []
 
 

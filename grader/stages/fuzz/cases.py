@@ -70,7 +70,7 @@ class FuzzCase:
 @dataclass(frozen=True)
 class Finding:
     check: str  # a schemathesis check, or one of this stage's own: ignored_auth, ...
-    kind: str  # 'bug' or 'deviation'
+    kind: str  # 'bug', 'deviation', or 'note' (reported, never counted)
     title: str
     detail: str = ""
 

@@ -21,6 +21,7 @@ from grader.core.result import Outcome, TestOutcome
 from grader.core.task import FuzzSpec, Task
 from grader.stages import AppUnderTest, StageResult
 from grader.stages.fuzz.cases import CaseFile, load_cases, spec_digest
+from grader.stages.fuzz.coverage import inconclusive_reason, measure_coverage
 from grader.stages.fuzz.record import record
 from grader.stages.fuzz.replay import Replay, replay
 from grader.stages.fuzz.verdict import KINDS, distinct_failures, fuzz_outcomes, plan_fuzz, summary
@@ -47,6 +48,7 @@ class FuzzRun:
     log: str
     summary: str
     stopped: str
+    inconclusive: str = ""  # why too little was reached to trust a score; '' when enough
 
 
 def load_fuzz_plan(task: Task) -> FuzzPlan | None:
@@ -104,9 +106,17 @@ def run_fuzz(
         health_path=health_path,
     )
     failures = distinct_failures(replayed.runs, port)
+    coverage = measure_coverage(
+        plan.cases.operations(), replayed.runs, replayed.secured, replayed.has_token
+    )
     outcomes = _with_stop_reason(
         fuzz_outcomes(
-            plan.planned, replayed.runs, failures, replayed.token_problem, replayed.secured
+            plan.planned,
+            replayed.runs,
+            failures,
+            replayed.token_problem,
+            replayed.secured,
+            coverage.locked,
         ),
         plan.cases,
         replayed,
@@ -116,10 +126,31 @@ def run_fuzz(
         line += f"; base path {replayed.base_path}"
     if replayed.token_problem:
         line += f"; {replayed.token_problem}"
+    line += f"; {coverage.describe()}"
+    inconclusive = ""
+    if plan.spec.inconclusive_when_unexplored:
+        inconclusive = inconclusive_reason(
+            coverage,
+            bugs_found=any(f.kind == "bug" for f in failures),
+            base_path=replayed.base_path,
+            has_token=replayed.has_token,
+            statuses={
+                run.status
+                for run in replayed.runs
+                if run.operation in coverage.refused and not run.skipped
+            },
+        )
     log = {
         "summary": line,
         "stopped": replayed.stopped,
         "base_path": replayed.base_path,
+        "coverage": {
+            "operations": len(coverage.operations),
+            "reached_2xx": sorted(coverage.reached),
+            "only_401_403_404": sorted(coverage.refused),
+            "not_explored_without_login": sorted(coverage.locked),
+        },
+        "inconclusive": inconclusive,
         "duration_s": replayed.duration_s,
         "failures": [asdict(failure) for failure in failures],
         "cases": [
@@ -139,6 +170,7 @@ def run_fuzz(
         json.dumps(log, indent=1, ensure_ascii=False) + "\n",
         line,
         replayed.stopped,
+        inconclusive,
     )
 
 
@@ -220,5 +252,9 @@ class FuzzStage:
             health_path=app.runtime.health_path,
         )
         return StageResult(
-            fuzzed.outcomes, fuzzed.summary, {SUITE_ID: fuzzed.log}, stopped=fuzzed.stopped
+            fuzzed.outcomes,
+            fuzzed.summary,
+            {SUITE_ID: fuzzed.log},
+            stopped=fuzzed.stopped,
+            inconclusive=fuzzed.inconclusive,
         )

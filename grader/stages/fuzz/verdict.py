@@ -24,14 +24,18 @@ from grader.core.result import Outcome, TestOutcome
 from grader.core.task import FuzzSpec
 from grader.stages.fuzz.cases import CaseFile, CaseRun, Finding
 
-KINDS = (("bug", "bugs"), ("deviation", "contract"))
+KINDS = (("bug", "bugs"), ("deviation", "contract"))  # a third kind, 'note', fails no test
+NOT_EXPLORED = (
+    "not explored: the document secures it and it answered only 401/403/404 without a token "
+    "(correct); pass --auth FILE to explore it"
+)
 BODY_SHOWN = 300
 
 
 @dataclass(frozen=True)
 class DistinctFailure:
     operation: str
-    kind: str  # 'bug' or 'deviation'
+    kind: str  # 'bug', 'deviation' or 'note'
     check: str
     title: str
     detail: str
@@ -94,8 +98,10 @@ def fuzz_outcomes(
     failures: Sequence[DistinctFailure],
     unreachable: str = "",
     secured: frozenset[str] = frozenset(),
+    locked: frozenset[str] = frozenset(),
 ) -> tuple[TestOutcome, ...]:
-    """The planned tests with their outcomes; `unreachable` says why secured ones never ran."""
+    """The planned tests with their outcomes; `unreachable` says why secured ones never ran,
+    and `locked` are the secured operations that only refused the stage, which had no token."""
     sent = {run.operation for run in runs if not run.skipped}
     answered = {run.operation for run in runs if run.status}
     outcomes = []
@@ -107,12 +113,16 @@ def fuzz_outcomes(
             outcome, message = Outcome.FAILED, "\n\n".join(_explain(f) for f in found)
         elif unreachable and operation in secured:
             outcome, message = Outcome.NOT_RUN, f"not exercised: {unreachable}"
+        elif operation in locked:
+            outcome, message = Outcome.NOT_RUN, NOT_EXPLORED
         elif operation not in sent:
             outcome, message = Outcome.NOT_RUN, "not reached: the stage ended before its cases"
         elif kind == "deviation" and operation not in answered:
             outcome, message = Outcome.NOT_RUN, "no answer to any of its cases to check"
         else:
-            outcome, message = Outcome.PASSED, ""
+            notes = [f for f in failures if f.operation == operation and f.kind == "note"]
+            shown = notes if kind == "deviation" else []
+            outcome, message = Outcome.PASSED, "\n\n".join(_explain(f) for f in shown)
         outcomes.append(
             TestOutcome(
                 id=test.id,
@@ -143,9 +153,11 @@ def curl_line(run: CaseRun, port: int) -> str:
 
 def summary(failures: Sequence[DistinctFailure], runs: Sequence[CaseRun]) -> str:
     bugs = sum(1 for f in failures if f.kind == "bug")
-    deviations = len(failures) - bugs
+    deviations = sum(1 for f in failures if f.kind == "deviation")
+    notes = len(failures) - bugs - deviations
     sent = sum(1 for run in runs if not run.skipped)
-    return f"{sent} requests sent: {bugs} distinct bug(s), {deviations} distinct deviation(s)"
+    line = f"{sent} requests sent: {bugs} distinct bug(s), {deviations} distinct deviation(s)"
+    return line + (f", {notes} note(s)" if notes else "")
 
 
 def _explain(failure: DistinctFailure) -> str:
