@@ -147,6 +147,9 @@ class FuzzRequest(_Strict):
     method: Literal["GET", "POST", "PUT", "PATCH"] = "POST"
     path: str = Field(pattern=r"^/")
     json_body: dict[str, object] | None = Field(None, alias="json")
+    form_body: dict[str, str] | None = Field(
+        None, alias="form", description="sent as application/x-www-form-urlencoded instead"
+    )
 
 
 class FuzzAuthSpec(_Strict):
@@ -192,6 +195,11 @@ class FuzzSpec(_Strict):
         pattern=r"^/",
         description="where the document's paths live on the server, instead of the document's "
         "own servers url or basePath ('/' for the root)",
+    )
+    infer_login: bool = Field(
+        False,
+        description="with no auth: register a new user and log in where the document shows "
+        "an operation for each (grading by --spec)",
     )
     inconclusive_when_unexplored: bool = Field(
         False,

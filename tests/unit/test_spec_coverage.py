@@ -79,14 +79,22 @@ def test_enough_reached_is_conclusive_and_a_bug_makes_a_thin_run_conclusive() ->
 
 
 def fuzz_scenario(
-    name: str, tmp_path: Path, document: str = "openapi.yaml", **options: object
+    name: str,
+    tmp_path: Path,
+    document: str = "openapi.yaml",
+    *,
+    infer_login: bool = True,
+    **options: object,
 ) -> tuple[FuzzRun, dict[str, object]]:
+    """The scenario's app fuzzed on 127.0.0.1 as `grade --spec` would, its log read back."""
     scenario = SCENARIOS / name
     task = spec_task(
         str(scenario / document), tmp_path, port=8000, health_path=None, env={}, **options
     )  # type: ignore[arg-type]
     plan = load_fuzz_plan(task)
     assert plan is not None
+    if not infer_login:
+        plan = replace(plan, spec=plan.spec.model_copy(update={"infer_login": False}))
     with serving(scenario / "app.py") as url:
         fuzzed = run_fuzz(plan, url, 8000, lambda: True, tmp_path)
     return fuzzed, json.loads(fuzzed.log)
@@ -95,7 +103,7 @@ def fuzz_scenario(
 def test_a_login_wall_without_a_token_is_inconclusive_and_never_a_deviation(
     tmp_path: Path,
 ) -> None:
-    fuzzed, log = fuzz_scenario("spec_login", tmp_path)
+    fuzzed, log = fuzz_scenario("spec_login", tmp_path, infer_login=False)
     assert fuzzed.inconclusive.startswith("too little of the API was reached")
     assert "--auth FILE" in fuzzed.inconclusive
     assert "operations reached with a 2xx" in fuzzed.summary

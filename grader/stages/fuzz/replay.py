@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from grader.stages.fuzz.cases import (
     base_path,
     requires_credentials,
 )
+from grader.stages.fuzz.login import find_token, infer_login
 
 RESPONSE_LIMIT = 2 * 1024 * 1024
 USER_AGENT = "grader-fuzz"
@@ -55,6 +57,7 @@ class Replay:
     duration_s: float = 0.0
     base_path: str = ""  # the document's server path, put before every operation's path
     has_token: bool = False
+    login: str = ""  # how the login the document shows went, when no auth was given
 
 
 def replay(
@@ -96,10 +99,23 @@ def replay(
         limits=httpx.Limits(max_connections=4, max_keepalive_connections=2),
         headers={"User-Agent": USER_AGENT},
     )
+    auth, inferred = fuzz.auth, None
+    if auth is None and fuzz.infer_login:
+        inferred = infer_login(schema.raw_schema, uuid.uuid4().hex[:12])
+        if inferred is not None:
+            auth = FuzzAuthSpec.model_validate(
+                {"steps": inferred.steps, "header": inferred.header, "scheme": inferred.scheme}
+            )
     with client, within(limit_s) as deadline:
         token = None
-        if fuzz.auth is not None:
-            token, result.token_problem = _log_in(client, fuzz.auth, result.base_path)
+        if auth is not None:
+            token, problem = _log_in(client, auth, result.base_path, search=inferred is not None)
+            if inferred is None:
+                result.token_problem = problem
+            elif token is not None:
+                result.login = f"logged in as a new user: {inferred.describe()}"
+            else:
+                result.login = f"the document's login ({inferred.describe()}) failed: {problem}"
         result.has_token = token is not None
         silent, last_silence = 0, ""
         for case in cases.cases:
@@ -112,7 +128,7 @@ def replay(
                 break
             secured = case.operation in result.secured
             runs = _run_case(
-                client, operation, secured, case, fuzz, token, answers, result.base_path
+                client, operation, secured, case, fuzz, token, answers, result.base_path, auth
             )
             if time.monotonic() >= deadline:
                 result.stopped = ran_out  # this case was cut by the deadline: not counted
@@ -155,21 +171,33 @@ def _operations(schema: Any) -> list[Any]:
     return [item.ok() for item in schema.get_all_operations()]
 
 
-def _log_in(client: httpx.Client, auth: FuzzAuthSpec, prefix: str) -> tuple[str | None, str]:
+def _log_in(
+    client: httpx.Client, auth: FuzzAuthSpec, prefix: str, *, search: bool = False
+) -> tuple[str | None, str]:
+    """The token the steps end with; `search`: wherever a key naming a token holds one."""
     response = None
     try:
         for step in auth.steps:
-            response = client.request(step.method, under_base_path(step.path, prefix),
-                                      json=step.json_body)  # fmt: skip
+            response = client.request(
+                step.method,
+                under_base_path(step.path, prefix),
+                **({"data": step.form_body} if step.form_body is not None
+                   else {"json": step.json_body}),
+            )  # fmt: skip
         assert response is not None
         value: Any = response.json()
-        for part in auth.token_pointer.strip("/").split("/"):
-            value = value[int(part)] if isinstance(value, list) else value[part]
+        if search:
+            value = find_token(value)
+        else:
+            for part in auth.token_pointer.strip("/").split("/"):
+                value = value[int(part)] if isinstance(value, list) else value[part]
     except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as error:
         status = f" (last answer {response.status_code})" if response is not None else ""
         return None, f"could not log in as the task says{status}: {type(error).__name__}"
     if not isinstance(value, str) or not value:
-        return None, f"the login answer has no token at {auth.token_pointer}"
+        where = "under a key that names a token" if search else f"at {auth.token_pointer}"
+        status = f" (answer {response.status_code})" if response is not None else ""
+        return None, f"the login answer{status} has no token {where}"
     return value, ""
 
 
@@ -182,6 +210,7 @@ def _run_case(
     token: str | None,
     answers: dict[str, tuple[int, Any]],
     prefix: str = "",
+    auth: FuzzAuthSpec | None = None,
 ) -> list[CaseRun]:
     path_parameters, query = dict(case.path_parameters), dict(case.query)
     if case.link is not None:
@@ -211,7 +240,7 @@ def _run_case(
         token is not None
         and secured
         and "header" not in case.negative_in
-        and case.operation not in (fuzz.auth.keep_out if fuzz.auth else ())
+        and case.operation not in (auth.keep_out if auth else ())
     )
     content = case.body.encoded() if case.body is not None else None
     params = _query_params(kwargs.get("params") or {})
@@ -223,9 +252,9 @@ def _run_case(
                                      headers=headers, content=content)  # fmt: skip
         runs.append(_send_probe(client, probe, case, tuple(headers.items()), content))
     shown = tuple(headers.items())
-    if sends_token and fuzz.auth is not None:
-        headers[fuzz.auth.header] = f"{fuzz.auth.scheme} {token}".strip()
-        shown += ((fuzz.auth.header, f"{fuzz.auth.scheme} $TOKEN".strip()),)
+    if sends_token and auth is not None:
+        headers[auth.header] = f"{auth.scheme} {token}".strip()
+        shown += ((auth.header, f"{auth.scheme} $TOKEN".strip()),)
     request = client.build_request(kwargs["method"], kwargs["url"], params=params,
                                    headers=headers, content=content)  # fmt: skip
     target = request.url.raw_path.decode("ascii", "replace")

@@ -55,6 +55,7 @@ def spec_task(
         "budget_s": 300.0,
         "any_operation_statuses": [404, 405],
         "inconclusive_when_unexplored": True,
+        "infer_login": True,
     }
     if base_path is not None:
         if not base_path.startswith("/"):

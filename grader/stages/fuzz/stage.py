@@ -126,6 +126,8 @@ def run_fuzz(
         line += f"; base path {replayed.base_path}"
     if replayed.token_problem:
         line += f"; {replayed.token_problem}"
+    if replayed.login:
+        line += f"; {replayed.login}"
     line += f"; {coverage.describe()}"
     inconclusive = ""
     if plan.spec.inconclusive_when_unexplored:
