@@ -415,6 +415,10 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             outcomes.extend(staged.outcomes)
             for log_name, text in staged.logs.items():
                 grading.keep_log(log_name, text)
+            for relative, content in staged.files.items():
+                kept = grading.folder / relative
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                kept.write_bytes(content)
             stage.detail = staged.summary + (f"; {staged.stopped}" if staged.stopped else "")
             if staged.stopped:
                 stage.failed(stage.detail)

@@ -531,7 +531,8 @@ def tasks_record_fuzz(task_ref: str, tasks_dir: Path | None) -> None:
     if fuzz is None:
         raise TaskError(f"task {task.id} has no [fuzz] section")
     started = time.monotonic()
-    cases = record(task.root / fuzz.spec, fuzz.positive_examples, fuzz.negative_examples)
+    cases = record(task.root / fuzz.spec, fuzz.positive_examples, fuzz.negative_examples,
+                   with_battery=fuzz.battery)  # fmt: skip
     path = task.root / fuzz.cases
     path.write_text(dump_cases(cases), encoding="utf-8")
     click.echo(

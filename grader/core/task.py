@@ -196,6 +196,11 @@ class FuzzSpec(_Strict):
         description="where the document's paths live on the server, instead of the document's "
         "own servers url or basePath ('/' for the root)",
     )
+    battery: bool = Field(
+        False,
+        description="add the bad-input battery to the recorded cases: lone surrogates, "
+        "integers past 2^63, wrong types, missing fields, unknown ids, the same create twice",
+    )
     infer_login: bool = Field(
         False,
         description="with no auth: register a new user and log in where the document shows "

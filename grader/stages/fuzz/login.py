@@ -10,11 +10,11 @@ names a token holds a string. The header and scheme come from the document's sec
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from grader.core.task import FuzzRequest
+from grader.stages.fuzz.document import operations, request_body, resolve
 
 _REGISTER = re.compile(r"regist|sign-?up|/users/?$|/accounts/?$", re.IGNORECASE)
 _LOGIN = re.compile(r"log-?in|sign-?in|token|/auth|session", re.IGNORECASE)
@@ -37,10 +37,10 @@ def infer_login(document: dict[str, Any], suffix: str) -> InferredLogin | None:
     """Register-then-log-in steps for a new user named with `suffix`; None when the document
     shows no way to do both."""
     register = login = None
-    for path, method, operation in _operations(document):
+    for path, method, operation in operations(document):
         if method != "post":
             continue
-        body = _request_body(operation, document)
+        body = request_body(operation, document)
         if body is None:
             continue
         schema, media_type = body
@@ -102,56 +102,8 @@ class _Values:
         return f"grader{self.suffix}"
 
 
-def _operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    paths = document.get("paths")
-    for path, item in (paths if isinstance(paths, dict) else {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method, operation in item.items():
-            if isinstance(operation, dict):
-                yield str(path), str(method).lower(), operation
-
-
-def _resolve(value: Any, document: dict[str, Any], depth: int = 0) -> Any:
-    while isinstance(value, dict) and isinstance(value.get("$ref"), str) and depth < _MAX_DEPTH:
-        target: Any = document
-        for part in value["$ref"].removeprefix("#/").split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            target = target.get(part) if isinstance(target, dict) else None
-        value, depth = target, depth + 1
-    return value
-
-
-def _request_body(
-    operation: dict[str, Any], document: dict[str, Any]
-) -> tuple[dict[str, Any], str] | None:
-    """The body schema and its media type: OpenAPI 3's requestBody, or Swagger 2's `in: body`
-    or `in: formData` parameters."""
-    body = _resolve(operation.get("requestBody"), document)
-    if isinstance(body, dict):
-        content = body.get("content") or {}
-        for media_type in ("application/json", "application/x-www-form-urlencoded"):
-            schema = _resolve((content.get(media_type) or {}).get("schema"), document)
-            if isinstance(schema, dict):
-                return schema, media_type
-        return None
-    parameters = [_resolve(p, document) for p in operation.get("parameters") or []]
-    for parameter in parameters:
-        if isinstance(parameter, dict) and parameter.get("in") == "body":
-            schema = _resolve(parameter.get("schema"), document)
-            return (schema, "application/json") if isinstance(schema, dict) else None
-    form = [p for p in parameters if isinstance(p, dict) and p.get("in") == "formData"]
-    if form:
-        return {
-            "type": "object",
-            "properties": {str(p.get("name")): p for p in form},
-            "required": [str(p.get("name")) for p in form if p.get("required")],
-        }, "application/x-www-form-urlencoded"
-    return None
-
-
 def _asks_password(schema: dict[str, Any], document: dict[str, Any], depth: int = 0) -> bool:
-    schema = _resolve(schema, document)
+    schema = resolve(schema, document)
     if not isinstance(schema, dict) or depth > _MAX_DEPTH:
         return False
     for name, value in (schema.get("properties") or {}).items():
@@ -161,7 +113,7 @@ def _asks_password(schema: dict[str, Any], document: dict[str, Any], depth: int 
 
 
 def _fill(schema: Any, document: dict[str, Any], values: _Values, name: str, depth: int = 0) -> Any:
-    schema = _resolve(schema, document)
+    schema = resolve(schema, document)
     if not isinstance(schema, dict) or depth > _MAX_DEPTH:
         return values.of(name, {})
     for combined in ("allOf", "oneOf", "anyOf"):
@@ -169,7 +121,7 @@ def _fill(schema: Any, document: dict[str, Any], values: _Values, name: str, dep
         if isinstance(parts, list) and parts:
             merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
             for part in parts if combined == "allOf" else parts[:1]:
-                part = _resolve(part, document)
+                part = resolve(part, document)
                 if isinstance(part, dict):
                     merged["properties"].update(part.get("properties") or {})
                     merged["required"] += list(part.get("required") or [])
@@ -195,7 +147,7 @@ def _header_and_scheme(document: dict[str, Any]) -> tuple[str, str]:
     components = document.get("components") or {}
     schemes = components.get("securitySchemes") or document.get("securityDefinitions") or {}
     for scheme in (schemes or {}).values():
-        scheme = _resolve(scheme, document)
+        scheme = resolve(scheme, document)
         if not isinstance(scheme, dict):
             continue
         if scheme.get("type") == "apiKey" and scheme.get("in") == "header":

@@ -10,7 +10,9 @@ it is validated by the same rules.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from grader.core.task import FuzzAuthSpec, Task
 from grader.runs.task_files import TaskLocation, load_task
 from grader.stages.fuzz.cases import base_path as document_base_path
 from grader.stages.fuzz.cases import dump_cases, requires_credentials
+from grader.stages.fuzz.document import canonical
 from grader.stages.fuzz.record import record
 
 TASK_ID = "spec"
@@ -56,6 +59,7 @@ def spec_task(
         "any_operation_statuses": [404, 405],
         "inconclusive_when_unexplored": True,
         "infer_login": True,
+        "battery": True,
     }
     if base_path is not None:
         if not base_path.startswith("/"):
@@ -72,11 +76,17 @@ def spec_task(
         source = Path(spec)
         if not source.is_file():
             raise TaskError(f"--spec {spec}: no such file (or give the path the app serves it at)")
-        copy = task_folder / f"openapi{source.suffix or '.yaml'}"
-        shutil.copyfile(source, copy)
+        document = _read_document(source)
+        if document:
+            # the canonical copy: the order the document writes things in changes no case
+            copy = task_folder / "openapi.json"
+            copy.write_text(json.dumps(canonical(document), default=str, indent=1) + "\n",
+                            encoding="utf-8")  # fmt: skip
+        else:  # the recorder says what is wrong with it
+            copy = task_folder / f"openapi{source.suffix or '.yaml'}"
+            shutil.copyfile(source, copy)
         fuzz["spec"] = copy.name
         version = hashlib.sha256(copy.read_bytes()).hexdigest()[:12]
-        document = _read_document(copy)
     if health_path is None and document:
         prefix = base_path.rstrip("/") if base_path is not None else document_base_path(document)
         found = health_path_of(document)
@@ -120,11 +130,15 @@ def spec_task(
     (task_folder / "task.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
     task = load_task(TASK_ID, TaskLocation(folder / "tasks", folder / "reference_tests"))
     if task.spec.fuzz is not None and task.spec.fuzz.served_at is None:
-        cases = record(task_folder / task.spec.fuzz.spec, 8, 4)
+        started = time.monotonic()
+        cases = record(task_folder / task.spec.fuzz.spec, 8, 4, with_battery=True)
         if not cases.cases:
             raise TaskError(f"--spec {spec}: the document has no operation to call")
         (task_folder / CASES_FILE).write_text(dump_cases(cases), encoding="utf-8")
+        seconds = f"{time.monotonic() - started:.3f}"
         task = load_task(TASK_ID, TaskLocation(folder / "tasks", folder / "reference_tests"))
+        # written after the task is read: a timing is no part of what the task is
+        (task_folder / CASES_FILE).with_suffix(".seconds").write_text(seconds, encoding="utf-8")
     return task
 
 

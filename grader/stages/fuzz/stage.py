@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -40,6 +41,7 @@ class FuzzPlan:
     spec_path: Path | None
     cases: CaseFile | None
     planned: tuple[TestOutcome, ...]
+    generation_s: float | None = None  # how long generating the cases took, when known
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class FuzzRun:
     summary: str
     stopped: str
     inconclusive: str = ""  # why too little was reached to trust a score; '' when enough
+    files: dict[str, bytes] = field(default_factory=dict)  # bodies the curl lines read
 
 
 def load_fuzz_plan(task: Task) -> FuzzPlan | None:
@@ -72,7 +75,15 @@ def load_fuzz_plan(task: Task) -> FuzzPlan | None:
             f"{cases_path}: recorded from another version of {fuzz.spec}; record them again "
             f"with `grader tasks record-fuzz {task.id}`"
         )
-    return FuzzPlan(fuzz, spec_path, cases, plan_fuzz(cases, fuzz))
+    return FuzzPlan(fuzz, spec_path, cases, plan_fuzz(cases, fuzz), _generation_s(cases_path))
+
+
+def _generation_s(cases_path: Path) -> float | None:
+    """The time the cases took to generate, where the recorder left it (`grade --spec`)."""
+    try:
+        return float(cases_path.with_suffix(".seconds").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def run_fuzz(
@@ -129,6 +140,10 @@ def run_fuzz(
     if replayed.login:
         line += f"; {replayed.login}"
     line += f"; {coverage.describe()}"
+    if plan.cases.not_tested:
+        line += f"; {len(plan.cases.not_tested)} part(s) not tested (see the fuzz log)"
+    if plan.generation_s is not None:
+        line += f"; cases generated in {plan.generation_s:.1f} s"
     inconclusive = ""
     if plan.spec.inconclusive_when_unexplored:
         inconclusive = inconclusive_reason(
@@ -146,6 +161,8 @@ def run_fuzz(
         "summary": line,
         "stopped": replayed.stopped,
         "base_path": replayed.base_path,
+        "not_tested": [list(item) for item in plan.cases.not_tested],
+        "generation_s": plan.generation_s,
         "coverage": {
             "operations": len(coverage.operations),
             "reached_2xx": sorted(coverage.reached),
@@ -167,12 +184,19 @@ def run_fuzz(
             for run in replayed.runs
         ],
     }
+    bodies = {run.case_id: run.body for run in replayed.runs if run.body is not None}
+    files = {
+        failure.body_file: bodies[failure.case_id]
+        for failure in failures
+        if failure.body_file and failure.case_id in bodies
+    }
     return FuzzRun(
         outcomes,
         json.dumps(log, indent=1, ensure_ascii=False) + "\n",
         line,
         replayed.stopped,
         inconclusive,
+        files,
     )
 
 
@@ -211,13 +235,16 @@ def _fetch_served_spec(fuzz: FuzzSpec, base_url: str, workdir: Path) -> FuzzPlan
         return f"the app answered {response.status_code} for its document at {fuzz.served_at}"
     spec_path = workdir / "served-openapi.yaml"  # YAML reads JSON too
     spec_path.write_bytes(response.content)
+    started = time.monotonic()
     try:
-        cases = record(spec_path, fuzz.positive_examples, fuzz.negative_examples)
+        cases = record(spec_path, fuzz.positive_examples, fuzz.negative_examples,
+                       with_battery=fuzz.battery)  # fmt: skip
     except TaskError as error:
         return f"the app's document at {fuzz.served_at} is not usable: {error.message}"
     if not cases.cases:
         return f"the app's document at {fuzz.served_at} has no operation to call"
-    return FuzzPlan(fuzz, spec_path, cases, plan_fuzz(cases, fuzz))
+    generation_s = round(time.monotonic() - started, 3)
+    return FuzzPlan(fuzz, spec_path, cases, plan_fuzz(cases, fuzz), generation_s)
 
 
 class FuzzStage:
@@ -259,4 +286,5 @@ class FuzzStage:
             {SUITE_ID: fuzzed.log},
             stopped=fuzzed.stopped,
             inconclusive=fuzzed.inconclusive,
+            files=fuzzed.files,
         )

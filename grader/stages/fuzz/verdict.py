@@ -30,6 +30,8 @@ NOT_EXPLORED = (
     "(correct); pass --auth FILE to explore it"
 )
 BODY_SHOWN = 300
+BODY_ON_LINE = 4096  # a longer body is kept in a file for its curl line
+BODIES_FOLDER = "fuzz-bodies"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class DistinctFailure:
     status: int
     answer: str
     curl: str
+    battery: str = ""  # the bad-input class that showed it, for a battery case
+    body_file: str = ""  # the body's bytes are kept in this file (curl reads it with @)
 
 
 def test_id(kind: str, operation: str) -> str:
@@ -68,10 +72,11 @@ def plan_fuzz(cases: CaseFile, fuzz: FuzzSpec) -> tuple[TestOutcome, ...]:
 
 
 def distinct_failures(runs: Sequence[CaseRun], port: int) -> tuple[DistinctFailure, ...]:
-    groups: dict[tuple[str, str, str, int], tuple[CaseRun, Finding, int]] = {}
+    """Each failure once per operation, kind, check, status and battery class."""
+    groups: dict[tuple[str, str, str, int, str], tuple[CaseRun, Finding, int]] = {}
     for run in runs:
         for finding in run.findings:
-            key = (run.operation, finding.kind, finding.check, run.status)
+            key = (run.operation, finding.kind, finding.check, run.status, run.battery)
             first = groups.get(key)
             groups[key] = (first[0], first[1], first[2] + 1) if first else (run, finding, 1)
     return tuple(
@@ -87,6 +92,8 @@ def distinct_failures(runs: Sequence[CaseRun], port: int) -> tuple[DistinctFailu
             status=run.status,
             answer=run.answer[:BODY_SHOWN],
             curl=curl_line(run, port),
+            battery=run.battery,
+            body_file=body_file(run) if needs_body_file(run) else "",
         )
         for run, finding, count in groups.values()
     )
@@ -145,10 +152,24 @@ def curl_line(run: CaseRun, port: int) -> str:
             continue
         quoted = shlex.quote(f"{name}: {value}")
         parts += ["-H", quoted.replace("'", '"') if "$TOKEN" in value else quoted]
-    if run.body is not None:
+    if run.body is not None and needs_body_file(run):
+        parts += ["--data-binary", f"@{body_file(run)}"]
+    elif run.body is not None:
         parts += ["--data-binary", _shell_bytes(run.body)]
     parts.append(f'"${{BASE_URL:-http://localhost:{port}}}"{_shell_url(run.url)}')
     return " ".join(parts)
+
+
+def needs_body_file(run: CaseRun) -> bool:
+    """A body a command line cannot carry: a NUL byte (bash ends a word there), or one too
+    long to paste."""
+    return run.body is not None and (b"\x00" in run.body or len(run.body) > BODY_ON_LINE)
+
+
+def body_file(run: CaseRun) -> str:
+    """Where the body of a reported case is kept, relative to the submission's result folder
+    (curl is run from there)."""
+    return f"{BODIES_FOLDER}/{run.case_id}.body"
 
 
 def summary(failures: Sequence[DistinctFailure], runs: Sequence[CaseRun]) -> str:
@@ -162,8 +183,9 @@ def summary(failures: Sequence[DistinctFailure], runs: Sequence[CaseRun]) -> str
 
 def _explain(failure: DistinctFailure) -> str:
     times = f" ({failure.cases} cases)" if failure.cases > 1 else ""
+    battery = f" [{failure.battery}]" if failure.battery else ""
     lines = [
-        f"{failure.kind}: {failure.title} [{failure.check}]{times}",
+        f"{failure.kind}: {failure.title} [{failure.check}]{battery}{times}",
         *(f"  {line}" for line in failure.detail.splitlines()[:6] if line.strip()),
         f"  sent: {failure.sent}",
         f"  got: {failure.status or 'no answer'} {failure.answer}".rstrip(),
