@@ -77,7 +77,7 @@ def test_what_cannot_be_generated_is_listed_with_why(tmp_path: Path) -> None:
     not_tested = [tuple(item) for item in log["not_tested"]]  # type: ignore[attr-defined]
     avatars = [why for operation, why in not_tested if operation == "POST /avatars"]
     assert any(why.startswith("multipart/form-data body") for why in avatars), not_tested
-    assert "part(s) not tested" in fuzzed.summary
+    assert "not tested: POST /avatars: multipart/form-data body" in fuzzed.summary
     assert "cases generated in" in fuzzed.summary
 
 
@@ -117,3 +117,16 @@ def test_the_order_a_document_is_written_in_changes_no_case(tmp_path: Path) -> N
 def test_a_form_body_is_encoded_with_the_bytes_a_careless_encoder_writes() -> None:
     body = Body("application/x-www-form-urlencoded", value={"text": "\ud800", "n": 1, "ok": True})
     assert body.encoded() == b"text=%ED%A0%80&n=1&ok=true"
+
+
+def test_form_bodies_are_generated_like_json_ones(tmp_path: Path) -> None:
+    task = spec_task(str(BATTERY / "openapi.yaml"), tmp_path, port=8000, health_path=None,
+                     env={})  # fmt: skip
+    cases = json.loads((task.root / CASES_FILE).read_text(encoding="utf-8"))["cases"]
+    forms = [c for c in cases if c["operation"] == "POST /messages"]
+    media = {c["body"]["media_type"] for c in forms}
+    assert media == {"application/x-www-form-urlencoded"}
+    assert any(not c.get("battery") for c in forms)  # drawn by the generator
+    assert {"wrong-type", "missing-field", "lone-surrogate", "nul-byte"} <= {
+        c.get("battery") for c in forms
+    }

@@ -30,6 +30,7 @@ from grader.stages.fuzz.verdict import test_id as fuzz_test_id
 
 SUITE_ID = "fuzz"
 SERVED_SPEC_LIMIT = 5 * 1024 * 1024
+NOT_TESTED_SHOWN = 5  # parts the cases could not cover, named in the stage's summary
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,11 @@ def run_fuzz(
         line += f"; {replayed.login}"
     line += f"; {coverage.describe()}"
     if plan.cases.not_tested:
-        line += f"; {len(plan.cases.not_tested)} part(s) not tested (see the fuzz log)"
+        listed = "; ".join(f"{op}: {why}" for op, why in plan.cases.not_tested[:NOT_TESTED_SHOWN])
+        more = len(plan.cases.not_tested) - NOT_TESTED_SHOWN
+        line += f"; not tested: {listed}" + (
+            f"; and {more} more in the fuzz log" if more > 0 else ""
+        )
     if plan.generation_s is not None:
         line += f"; cases generated in {plan.generation_s:.1f} s"
     inconclusive = ""
