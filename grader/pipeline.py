@@ -319,7 +319,9 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
         if isinstance(built, BuildFailure):
             stage.failed(built.reason)
         else:
-            stage.detail = f"{built.dockerfile} -> {built.image_id[:19]}"
+            stage.detail = f"{built.dockerfile} -> {built.image_id[:19]}" + (
+                f"; {built.note}" if built.note else ""
+            )
         if built.log:
             grading.keep_log("build", built.log)
     if isinstance(built, BuildFailure):
@@ -345,6 +347,7 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             runtime.startup_timeout_s,
             runtime.port,
             lambda: container_state(app.container),
+            any_answer=runtime.ready_on_any_answer,
         )
         if isinstance(ready, NotReady) and ready.status is Status.NOT_READY:
             found = diagnose(listening_sockets(proc_net_tcp(app.container)), runtime.port)

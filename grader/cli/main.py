@@ -159,8 +159,12 @@ def grade(
         if spec is not None:
             env = dict(_key_value(pair) for pair in env_pairs)
             command = tuple(shlex.split(start_command)) if start_command else ()
+            started = time.monotonic()
             task = spec_task(spec, Path(scratch), port=port, health_path=health_path, env=env,
                              command=command, base_path=base_path, auth=auth_file)  # fmt: skip
+            if task.spec.fuzz is not None and task.spec.fuzz.served_at is None:
+                click.echo(f"cases generated from the document in "
+                           f"{time.monotonic() - started:.1f} s")  # fmt: skip
         else:
             assert task_ref is not None
             task = load_task(task_ref, TaskLocation.find(tasks_dir))

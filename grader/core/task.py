@@ -32,6 +32,16 @@ class RuntimeSpec(_Strict):
 
     port: int = Field(8000, ge=1, le=65535, description="port the app must listen on, 0.0.0.0")
     health_path: str = Field("/health", description="GET path that answers 2xx once ready")
+    ready_on_any_answer: bool = Field(
+        False,
+        description="any HTTP answer below 500 to the health path means ready (grading by "
+        "--spec when neither the user nor the document names a health path)",
+    )
+    any_repository: bool = Field(
+        False,
+        description="an arbitrary repository (grading by --spec): with no Dockerfile a "
+        "Dockerfile.* is used, and a Dockerfile the policy refuses is replaced by a generated one",
+    )
     startup_timeout_s: float = Field(30.0, gt=0, le=600)
     build_timeout_s: float = Field(600.0, gt=0, le=3600)
     test_timeout_s: float = Field(15.0, gt=0, le=600, description="per reference test")

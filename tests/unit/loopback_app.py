@@ -46,3 +46,4 @@ def serving(path: Path, attribute: str = "app") -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(5)
+        server.server_close()

@@ -99,6 +99,9 @@ def spec_task(
         "runtime": {
             "port": port,
             "health_path": health_path or (spec if served else "/"),
+            # no health path known: any answer from the app's root says it is serving
+            "ready_on_any_answer": health_path is None and not served,
+            "any_repository": True,
             "startup_timeout_s": startup_timeout_s,
             "env": env,
             **({"command": list(command)} if command else {}),
