@@ -353,6 +353,12 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             found = diagnose(listening_sockets(proc_net_tcp(app.container)), runtime.port)
             if found is not None:
                 ready = NotReady(found.status, f"{found.reason} ({ready.reason})", ready.duration_s)
+        if isinstance(ready, NotReady) and runtime.any_repository:
+            hint = (
+                "; pass --health-path PATH (a GET that answers 2xx once the app is up), or "
+                "--base-path PREFIX if the API is not where the document says"
+            )
+            ready = replace(ready, reason=ready.reason + hint)
         if isinstance(ready, NotReady):
             stage.failed(ready.reason)
         else:
