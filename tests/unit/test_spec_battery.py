@@ -130,3 +130,19 @@ def test_form_bodies_are_generated_like_json_ones(tmp_path: Path) -> None:
     assert {"wrong-type", "missing-field", "lone-surrogate", "nul-byte"} <= {
         c.get("battery") for c in forms
     }
+
+
+def test_two_runs_give_the_same_cases_and_the_same_outcomes(tmp_path: Path) -> None:
+    runs = [fuzz_scenario("spec_login", tmp_path / name) for name in ("one", "two")]
+    (first, first_log), (second, second_log) = runs
+    assert first.outcomes == second.outcomes
+
+    def found(log: dict[str, Any]) -> list[tuple[str, str, str, int]]:
+        failures: list[dict[str, Any]] = log["failures"]
+        return [(f["operation"], f["kind"], f["battery"], f["status"]) for f in failures]
+
+    assert found(first_log) == found(second_log)
+    cases = [
+        (tmp_path / name / "tasks" / "spec" / CASES_FILE).read_text() for name in ("one", "two")
+    ]
+    assert cases[0] == cases[1]
