@@ -151,7 +151,7 @@ def assemble_result(
         submission=submission,
         status=status,
         message=message,
-        score=None if status is Status.HARNESS_ERROR else score_outcomes(task.spec.rubric, tests),
+        score=score_outcomes(task.spec.rubric, tests) if status.is_scored else None,
         tests=tests,
         stages=stages,
         started_at=started_at,
@@ -319,7 +319,9 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
         if isinstance(built, BuildFailure):
             stage.failed(built.reason)
         else:
-            stage.detail = f"{built.dockerfile} -> {built.image_id[:19]}"
+            stage.detail = f"{built.dockerfile} -> {built.image_id[:19]}" + (
+                f"; {built.note}" if built.note else ""
+            )
         if built.log:
             grading.keep_log("build", built.log)
     if isinstance(built, BuildFailure):
@@ -345,11 +347,18 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             runtime.startup_timeout_s,
             runtime.port,
             lambda: container_state(app.container),
+            any_answer=runtime.ready_on_any_answer,
         )
         if isinstance(ready, NotReady) and ready.status is Status.NOT_READY:
             found = diagnose(listening_sockets(proc_net_tcp(app.container)), runtime.port)
             if found is not None:
                 ready = NotReady(found.status, f"{found.reason} ({ready.reason})", ready.duration_s)
+        if isinstance(ready, NotReady) and runtime.any_repository:
+            hint = (
+                "; pass --health-path PATH (a GET that answers 2xx once the app is up), or "
+                "--base-path PREFIX if the API is not where the document says"
+            )
+            ready = replace(ready, reason=ready.reason + hint)
         if isinstance(ready, NotReady):
             stage.failed(ready.reason)
         else:
@@ -388,6 +397,7 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             return grading.finish(Status.HARNESS_ERROR, message, tuple(outcomes))
 
     container = app.container
+    inconclusive: list[str] = []
     for planned_stage in grading.plan.stages:
         if grading.out_of_time(planned_stage.id, planned_stage.planned, outcomes):
             continue
@@ -414,15 +424,25 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             outcomes.extend(staged.outcomes)
             for log_name, text in staged.logs.items():
                 grading.keep_log(log_name, text)
+            for relative, content in staged.files.items():
+                kept = grading.folder / relative
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                kept.write_bytes(content)
             stage.detail = staged.summary + (f"; {staged.stopped}" if staged.stopped else "")
             if staged.stopped:
                 stage.failed(stage.detail)
+            if staged.inconclusive:
+                inconclusive.append(f"{planned_stage.id}: {staged.inconclusive}")
         if staged.fault:
             return grading.finish(Status.HARNESS_ERROR, staged.fault, tuple(outcomes))
 
     grading.keep_log("app", full_log(app.container))
     state = container_state(app.container)
     message = "graded" if state.running else f"graded; the app {state.describe()} during the tests"
+    if inconclusive:
+        ended = "" if state.running else f"; the app {state.describe()}"
+        message = "; ".join(inconclusive) + ended
+        return grading.finish(Status.INCONCLUSIVE, message, tuple(outcomes))
     return grading.finish(Status.GRADED, message, tuple(outcomes))
 
 

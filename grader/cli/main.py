@@ -6,6 +6,8 @@ Exit codes:
     2  the command line was wrong
     3  a submission could not be graded (invalid, build failed, did not start or get ready)
     4  the grader itself failed: bad task, no Docker engine, or a harness_error result
+    5  every submission ran, but one is inconclusive: too little of its API was reached to
+       give a score (--spec: pass its base path, an auth file or a health path)
   130  interrupted
 """
 
@@ -55,6 +57,7 @@ from grader.version import VERSION
 EXIT_BELOW_THRESHOLD = 1
 EXIT_NOT_GRADED = 3
 EXIT_GRADER_ERROR = 4
+EXIT_INCONCLUSIVE = 5
 EXIT_INTERRUPTED = 130
 
 tasks_dir_option = click.option(
@@ -89,6 +92,13 @@ def cli() -> None:
               help="With --spec: environment for the app (repeatable).")  # fmt: skip
 @click.option("--start", "start_command", default=None, metavar="COMMAND",
               help="With --spec: the command that starts the app, not its image's.")  # fmt: skip
+@click.option("--base-path", default=None, metavar="PREFIX",
+              help="With --spec: where the document's paths live on the server (default: its "
+              "servers url or basePath).")  # fmt: skip
+@click.option("--auth", "auth_file", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With --spec: a TOML file of login steps (steps, token_pointer, header, "
+              "scheme, keep_out), as a task's [fuzz.auth].")  # fmt: skip
 @click.option("--suite", "suites", multiple=True, help="Run only this suite (repeatable).")
 @click.option("--public-only", is_flag=True, help="Run only the public suites.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
@@ -127,6 +137,8 @@ def grade(
     health_path: str | None,
     env_pairs: tuple[str, ...],
     start_command: str | None,
+    base_path: str | None,
+    auth_file: Path | None,
     suites: tuple[str, ...],
     public_only: bool,
     jobs: int,
@@ -145,12 +157,18 @@ def grade(
     """
     if (task_ref is None) == (spec is None):
         raise click.UsageError("name a task with --task, or an OpenAPI document with --spec")
+    if spec is None and (base_path is not None or auth_file is not None):
+        raise click.UsageError("--base-path and --auth go with --spec; a task sets [fuzz]")
     with tempfile.TemporaryDirectory(prefix="grader-spec-") as scratch:
         if spec is not None:
             env = dict(_key_value(pair) for pair in env_pairs)
             command = tuple(shlex.split(start_command)) if start_command else ()
+            started = time.monotonic()
             task = spec_task(spec, Path(scratch), port=port, health_path=health_path, env=env,
-                             command=command)  # fmt: skip
+                             command=command, base_path=base_path, auth=auth_file)  # fmt: skip
+            if task.spec.fuzz is not None and task.spec.fuzz.served_at is None:
+                click.echo(f"cases generated from the document in "
+                           f"{time.monotonic() - started:.1f} s")  # fmt: skip
         else:
             assert task_ref is not None
             task = load_task(task_ref, TaskLocation.find(tasks_dir))
@@ -230,6 +248,8 @@ def exit_code_for(results: tuple[Result, ...], fail_under: float | None) -> int:
         return EXIT_GRADER_ERROR
     if any(status.is_candidate_failure for status in statuses):
         return EXIT_NOT_GRADED
+    if Status.INCONCLUSIVE in statuses:
+        return EXIT_INCONCLUSIVE
     if below_threshold(results, fail_under):
         return EXIT_BELOW_THRESHOLD
     return 0
@@ -522,7 +542,8 @@ def tasks_record_fuzz(task_ref: str, tasks_dir: Path | None) -> None:
     if fuzz is None:
         raise TaskError(f"task {task.id} has no [fuzz] section")
     started = time.monotonic()
-    cases = record(task.root / fuzz.spec, fuzz.positive_examples, fuzz.negative_examples)
+    cases = record(task.root / fuzz.spec, fuzz.positive_examples, fuzz.negative_examples,
+                   with_battery=fuzz.battery)  # fmt: skip
     path = task.root / fuzz.cases
     path.write_text(dump_cases(cases), encoding="utf-8")
     click.echo(

@@ -30,10 +30,16 @@ class Status(StrEnum):
     WRONG_PORT = "wrong_port"  # listens, but on another port than the task's
     NOT_READY = "not_ready"  # running, but the health path never answered 2xx in time
     HARNESS_ERROR = "harness_error"  # the grader's fault: no score is given
+    # the app ran, but too little of its API was reached to trust a score: none is given
+    INCONCLUSIVE = "inconclusive"
 
     @property
     def is_candidate_failure(self) -> bool:
-        return self not in (Status.GRADED, Status.HARNESS_ERROR)
+        return self not in (Status.GRADED, Status.HARNESS_ERROR, Status.INCONCLUSIVE)
+
+    @property
+    def is_scored(self) -> bool:
+        return self not in (Status.HARNESS_ERROR, Status.INCONCLUSIVE)
 
 
 class Outcome(StrEnum):

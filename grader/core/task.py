@@ -32,6 +32,16 @@ class RuntimeSpec(_Strict):
 
     port: int = Field(8000, ge=1, le=65535, description="port the app must listen on, 0.0.0.0")
     health_path: str = Field("/health", description="GET path that answers 2xx once ready")
+    ready_on_any_answer: bool = Field(
+        False,
+        description="any HTTP answer below 500 to the health path means ready (grading by "
+        "--spec when neither the user nor the document names a health path)",
+    )
+    any_repository: bool = Field(
+        False,
+        description="an arbitrary repository (grading by --spec): with no Dockerfile a "
+        "Dockerfile.* is used, and a Dockerfile the policy refuses is replaced by a generated one",
+    )
     startup_timeout_s: float = Field(30.0, gt=0, le=600)
     build_timeout_s: float = Field(600.0, gt=0, le=3600)
     test_timeout_s: float = Field(15.0, gt=0, le=600, description="per reference test")
@@ -168,6 +178,9 @@ class FuzzRequest(_Strict):
     method: Literal["GET", "POST", "PUT", "PATCH"] = "POST"
     path: str = Field(pattern=r"^/")
     json_body: dict[str, object] | None = Field(None, alias="json")
+    form_body: dict[str, str] | None = Field(
+        None, alias="form", description="sent as application/x-www-form-urlencoded instead"
+    )
 
 
 class FuzzAuthSpec(_Strict):
@@ -208,6 +221,27 @@ class FuzzSpec(_Strict):
     call_timeout_s: float = Field(5.0, gt=0, le=120)
     budget_s: float = Field(180.0, gt=0, le=3600, description="the whole stage")
     auth: FuzzAuthSpec | None = None
+    base_path: str | None = Field(
+        None,
+        pattern=r"^/",
+        description="where the document's paths live on the server, instead of the document's "
+        "own servers url or basePath ('/' for the root)",
+    )
+    battery: bool = Field(
+        False,
+        description="add the bad-input battery to the recorded cases: lone surrogates, "
+        "integers past 2^63, wrong types, missing fields, unknown ids, the same create twice",
+    )
+    infer_login: bool = Field(
+        False,
+        description="with no auth: register a new user and log in where the document shows "
+        "an operation for each (grading by --spec)",
+    )
+    inconclusive_when_unexplored: bool = Field(
+        False,
+        description="the result is `inconclusive`, not scored, when too little of the API "
+        "answered anything but 401/403/404 (grading by --spec)",
+    )
 
     @field_validator("spec", "cases")
     @classmethod

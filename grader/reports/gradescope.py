@@ -74,6 +74,8 @@ def _lowered_by_red_flags(view: ReportView) -> float:
 def _overall_output(view: ReportView) -> str:
     if view.status is Status.HARNESS_ERROR:
         head = "The grader failed on this submission; this is not a score."
+    elif view.status is Status.INCONCLUSIVE:
+        head = "Inconclusive: too little of the API was reached to give a score."
     elif view.total is not None:
         head = (
             f"{view.status.value}: {view.total.points:g} of {view.total.max_points:g} points "

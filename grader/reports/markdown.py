@@ -148,6 +148,8 @@ def render_run_summary(title: str, views: Sequence[ReportView]) -> str:
 
 
 def _verdict(view: ReportView) -> str:
+    if view.total is None and view.status is Status.INCONCLUSIVE:
+        return "no score (inconclusive: too little of the API was reached)"
     if view.total is None:
         return "no score (the grader failed)"
     return (

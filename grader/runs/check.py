@@ -120,6 +120,7 @@ def check_url(checked: CheckPlan, url: str) -> Result:
         if ran.fault:
             return assemble_result(plan, submission, Status.HARNESS_ERROR, ran.fault,
                                    tuple(outcomes), tuple(stages), started_at)  # fmt: skip
+    inconclusive: list[str] = []
     with tempfile.TemporaryDirectory(prefix="grader-check-") as scratch:
         for planned in plan.stages:  # those that need no folder: the app is all there is
             app = AppUnderTest(
@@ -130,6 +131,11 @@ def check_url(checked: CheckPlan, url: str) -> Result:
             staged = planned.stage.run(planned.plan, app)
             outcomes.extend(staged.outcomes)
             stages.append(StageRecord(planned.id, StageStatus.OK, 0.0, staged.summary))
+            if staged.inconclusive:
+                inconclusive.append(f"{planned.id}: {staged.inconclusive}")
+    if inconclusive:
+        return assemble_result(plan, submission, Status.INCONCLUSIVE, "; ".join(inconclusive),
+                               tuple(outcomes), tuple(stages), started_at)  # fmt: skip
     return assemble_result(plan, submission, Status.GRADED, "checked", tuple(outcomes),
                            tuple(stages), started_at)  # fmt: skip
 

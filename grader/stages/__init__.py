@@ -49,6 +49,10 @@ class StageResult:
     logs: Mapping[str, str] = field(default_factory=dict)  # name -> text, kept beside the result
     stopped: str = ""  # the stage ended early: recorded as failed, the points already earned kept
     fault: str | None = None  # the grader could not do its part: the result is a harness error
+    # too little was reached to trust a score: the result is `inconclusive`, with this message
+    inconclusive: str = ""
+    # bytes kept beside the result (relative path -> content), such as bodies curl reads
+    files: Mapping[str, bytes] = field(default_factory=dict)
 
 
 class Stage(Protocol):

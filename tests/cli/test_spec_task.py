@@ -80,3 +80,25 @@ def test_env_pairs_must_be_key_value() -> None:
     done = grader("grade", "x", "--spec", str(SWAGGER), "--env", "NOEQUALS")
     assert done.returncode == 2
     assert "--env 'NOEQUALS': write KEY=VALUE" in done.stderr
+
+
+def test_base_path_and_auth_go_with_spec_only(tmp_path: Path) -> None:
+    auth = tmp_path / "auth.toml"
+    auth.write_text('[[steps]]\npath = "/login"\n', encoding="utf-8")
+    done = grader("grade", str(tmp_path), "--task", "library-api", "--auth", str(auth))
+    assert done.returncode == 2
+    assert "--base-path and --auth go with --spec" in done.stderr
+
+
+def test_a_bad_auth_file_is_named_without_a_traceback(tmp_path: Path) -> None:
+    auth = tmp_path / "auth.toml"
+    auth.write_text('steps = "no"\n', encoding="utf-8")
+    done = grader("grade", str(tmp_path), "--spec", str(SWAGGER), "--auth", str(auth))
+    assert done.returncode == 4, done.stderr
+    assert f"--auth {auth}: steps" in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_health_path_comes_from_the_document(tmp_path: Path) -> None:
+    task = spec_task(str(SWAGGER), tmp_path, port=8000, health_path=None, env={})
+    assert task.spec.runtime.health_path == "/pets"

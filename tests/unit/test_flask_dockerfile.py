@@ -113,6 +113,7 @@ def test_candidate_paths_order():
         "src/__init__.py",
         "alpha/__init__.py",
         "zeta/__init__.py",
+        "helpers.py",  # any other top-level module, last
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from dataclasses import replace
 
 from grader.core.result import Outcome
 from grader.core.task import FuzzSpec
@@ -114,8 +115,18 @@ def test_the_curl_line_is_one_shell_command_with_the_token_left_to_the_shell() -
 
 
 def test_raw_bytes_are_written_as_shell_escapes() -> None:
+    sent = CaseRun("c9", "POST /books", "POST", "/books", (), b"\xff'a", 500, "", ())
+    assert "--data-binary $'\\xff\\x27a'" in curl_line(sent, 8000)
+
+
+def test_a_nul_body_is_read_from_a_file_kept_beside_the_result() -> None:
+    # bash ends a word at a NUL: $'\x00' would send nothing
     sent = CaseRun("c9", "POST /books", "POST", "/books", (), b"\x00'a", 500, "", ())
-    assert "--data-binary $'\\x00\\x27a'" in curl_line(sent, 8000)
+    assert "--data-binary @fuzz-bodies/c9.body " in curl_line(sent, 8000)
+    (failure,) = distinct_failures(
+        [replace(sent, findings=(Finding("not_a_server_error", "bug", "Server error"),))], 8000
+    )
+    assert failure.body_file == "fuzz-bodies/c9.body"
 
 
 def test_an_operation_that_never_answered_earns_no_contract_points() -> None:

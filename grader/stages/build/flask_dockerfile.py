@@ -12,7 +12,19 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-ENTRY_MODULES = ("wsgi.py", "app.py", "main.py", "application.py", "server.py", "run.py")
+ENTRY_MODULES = (
+    "wsgi.py",
+    "app.py",
+    "main.py",
+    "application.py",
+    "server.py",
+    "run.py",
+    "autoapp.py",
+    "manage.py",
+)
+NOT_ENTRY_MODULES = ("setup.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py")
+PIPFILE_REQUIREMENTS = ".grader-requirements.txt"
+_REQUIREMENTS_PREFERRED = ("prod", "production", "base", "common", "requirements", "default")
 PACKAGE_ENTRY = "__init__.py"
 APP_NAMES = ("app", "application")
 FACTORY_NAME = "create_app"
@@ -29,11 +41,93 @@ class WsgiTarget:
 
 
 def candidate_paths(top_level: list[str], packages: list[str]) -> list[str]:
-    """Where to look, in order: the usual entry modules, then each top-level package."""
+    """Where to look, in order: the usual entry modules, then each top-level package, then
+    every other top-level module (not tests, not setup.py)."""
     found = [name for name in ENTRY_MODULES if name in top_level]
     preferred = [p for p in ("app", "src") if p in packages]
     others = sorted(p for p in packages if p not in preferred)
-    return found + [f"{package}/{PACKAGE_ENTRY}" for package in preferred + others]
+    modules = sorted(
+        name
+        for name in top_level
+        if name.endswith(".py")
+        and name not in ENTRY_MODULES
+        and name not in NOT_ENTRY_MODULES
+        and not name.startswith("test")
+    )
+    return found + [f"{package}/{PACKAGE_ENTRY}" for package in preferred + others] + modules
+
+
+def requirements_file(files: list[str]) -> str | None:
+    """The requirements file to install from, of the repository's relative file paths:
+    requirements.txt, else one under requirements/ or named requirements-*.txt, a production
+    or base one first."""
+    if "requirements.txt" in files:
+        return "requirements.txt"
+    found = [
+        f
+        for f in files
+        if f.endswith(".txt")
+        and f.startswith("requirements")
+        and "/" not in f.removeprefix("requirements/")
+    ]
+
+    def rank(name: str) -> tuple[int, str]:
+        stem = name.removeprefix("requirements/").removesuffix(".txt").lower()
+        stem = stem.removeprefix("requirements").strip("-_") or "requirements"
+        if any(word in stem for word in ("dev", "test", "doc", "lint")):
+            return (len(_REQUIREMENTS_PREFERRED) + 1, name)
+        return (
+            _REQUIREMENTS_PREFERRED.index(stem)
+            if stem in _REQUIREMENTS_PREFERRED
+            else len(_REQUIREMENTS_PREFERRED),
+            name,
+        )
+
+    ranked = sorted(found, key=rank)
+    return ranked[0] if ranked else None
+
+
+def includes_others(requirements_text: str) -> bool:
+    """Whether a requirements file reads others (-r, -c, a local path): it needs the whole
+    tree copied before pip runs."""
+    for line in requirements_text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if words and (
+            words[0] in ("-r", "-c", "-e", "--requirement", "--constraint", "--editable")
+            or words[0].startswith(("-r", "-c", "--requirement=", "--constraint=", ".", "/"))
+        ):
+            return True
+    return False
+
+
+def pipfile_lock_requirements(text: str) -> str | None:
+    """The pinned packages of a Pipfile.lock's default section, as a requirements file; None
+    when it is not one."""
+    try:
+        data = json.loads(text)
+        default = data["default"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(default, dict):
+        return None
+    lines = []
+    for name, entry in sorted(default.items()):
+        if not isinstance(entry, dict) or not _is_package_name(str(name)):
+            continue
+        version = entry.get("version")
+        if isinstance(version, str) and version.startswith("==") and _is_version(version[2:]):
+            lines.append(f"{name}{version}")
+        elif "version" not in entry and not any(k in entry for k in ("git", "path", "file")):
+            lines.append(str(name))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _is_package_name(name: str) -> bool:
+    return bool(name) and all(c.isalnum() or c in "-_." for c in name)
+
+
+def _is_version(version: str) -> bool:
+    return bool(version) and all(c.isalnum() or c in ".+!-_*" for c in version)
 
 
 def find_wsgi_target(sources: Mapping[str, str]) -> WsgiTarget | None:
@@ -68,8 +162,17 @@ def _top_level_names(tree: ast.Module) -> set[str]:
 
 
 def render_dockerfile(
-    target: WsgiTarget, *, base_image: str, port: int, has_requirements: bool, has_pyproject: bool
+    target: WsgiTarget,
+    *,
+    base_image: str,
+    port: int,
+    has_requirements: bool,
+    has_pyproject: bool,
+    requirements: str = "requirements.txt",
+    copy_first: bool = False,
 ) -> str:
+    """`requirements` names the file to install from when `has_requirements`; `copy_first`
+    copies the whole tree before pip runs (a file that includes others needs them)."""
     command = [
         "gunicorn",
         "--bind",
@@ -86,7 +189,9 @@ def render_dockerfile(
         "WORKDIR /app",
         "ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PIP_NO_CACHE_DIR=1",
     ]
-    if has_requirements:
+    if has_requirements and (copy_first or requirements != "requirements.txt"):
+        lines += ["COPY . .", f"RUN pip install -r {json.dumps(requirements)} gunicorn"]
+    elif has_requirements:
         lines += [
             "COPY requirements.txt ./",
             "RUN pip install -r requirements.txt gunicorn",

@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -32,9 +32,13 @@ from grader.sandbox.build_confinement import BuildConfinement, confine_build
 from grader.sandbox.engine import LABEL_RUN
 from grader.stages.build.dockerfile_policy import policy_problems
 from grader.stages.build.flask_dockerfile import (
+    PIPFILE_REQUIREMENTS,
     candidate_paths,
     find_wsgi_target,
+    includes_others,
+    pipfile_lock_requirements,
     render_dockerfile,
+    requirements_file,
 )
 
 GENERATED_DOCKERFILE = ".grader.Dockerfile"
@@ -45,6 +49,7 @@ CONTEXT_TIMEOUT_S = 30.0
 WATCH_INTERVAL_S = 1.0
 ENTRY_SIZE_LIMIT = 512 * 1024
 DOCKERFILE_LIMIT = 256 * 1024
+PACKAGE_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class Built:
     log: str
     dockerfile: str  # "Dockerfile", or the generated one's name
     duration_s: float
+    note: str = ""  # how the Dockerfile was chosen, when that needs saying
 
 
 @dataclass(frozen=True)
@@ -64,9 +70,33 @@ class BuildFailure:
 
 
 def choose_dockerfile(tree: Path, runtime: RuntimeSpec) -> str | BuildFailure:
-    """The submission's own Dockerfile, or a generated one written into the tree."""
+    """The submission's own Dockerfile, or a generated one written into the tree; for any
+    repository (`runtime.any_repository`), a `Dockerfile.*` when there is no `Dockerfile`."""
     if (tree / "Dockerfile").is_file():
         return "Dockerfile"
+    if runtime.any_repository:
+        variants = sorted(
+            (p.name for p in tree.iterdir() if p.name.startswith("Dockerfile.") and p.is_file()),
+            key=_variant_rank,
+        )
+        if variants:
+            return variants[0]
+    return generate_dockerfile(tree, runtime)
+
+
+def _variant_rank(name: str) -> tuple[int, str]:
+    """Dockerfile.prod, .production, .api, .backend, .app, .server first; .dev, .test last."""
+    suffix = name.removeprefix("Dockerfile.").lower()
+    preferred = ("prod", "production", "api", "backend", "app", "server", "web")
+    if suffix in preferred:
+        return (preferred.index(suffix), name)
+    if any(word in suffix for word in ("dev", "test", "local", "ci", "front")):
+        return (len(preferred) + 1, name)
+    return (len(preferred), name)
+
+
+def generate_dockerfile(tree: Path, runtime: RuntimeSpec) -> str | BuildFailure:
+    """A Dockerfile that serves the tree's Flask app with gunicorn, written into the tree."""
     top_level = sorted(p.name for p in tree.iterdir() if p.is_file())
     packages = sorted(p.name for p in tree.iterdir() if (p / "__init__.py").is_file())
     sources = {}
@@ -84,12 +114,29 @@ def choose_dockerfile(tree: Path, runtime: RuntimeSpec) -> str | BuildFailure:
             log="",
             duration_s=0.0,
         )
+    files = list(top_level)
+    folder = tree / "requirements"
+    if folder.is_dir() and not folder.is_symlink():
+        files += sorted(f"requirements/{p.name}" for p in folder.glob("*.txt") if p.is_file())
+    requirements = requirements_file(files)
+    copy_first = False
+    if requirements is not None:
+        copy_first = includes_others(_small_text(tree / requirements))
+    elif not any(name in top_level for name in PACKAGE_FILES) and "Pipfile.lock" in top_level:
+        pinned = pipfile_lock_requirements(_small_text(tree / "Pipfile.lock"))
+        if pinned is not None:
+            (tree / PIPFILE_REQUIREMENTS).unlink(missing_ok=True)
+            with (tree / PIPFILE_REQUIREMENTS).open("x", encoding="utf-8") as out:
+                out.write(pinned)
+            requirements = PIPFILE_REQUIREMENTS
     text = render_dockerfile(
         target,
         base_image=runtime.base_images[0],
         port=runtime.port,
-        has_requirements=(tree / "requirements.txt").is_file(),
-        has_pyproject=(tree / "pyproject.toml").is_file(),
+        has_requirements=requirements is not None,
+        has_pyproject=any(name in top_level for name in PACKAGE_FILES),
+        requirements=requirements or "requirements.txt",
+        copy_first=copy_first,
     )
     generated = tree / GENERATED_DOCKERFILE
     generated.unlink(missing_ok=True)  # never write through whatever the submission put there
@@ -105,9 +152,19 @@ def build_image(
     dockerfile = choose_dockerfile(tree, runtime)
     if isinstance(dockerfile, BuildFailure):
         return dockerfile
+    note = ""
     # bytes as the engine reads them: read_text would turn a lone "\r" into a line break
     text = (tree / dockerfile).read_bytes()[:DOCKERFILE_LIMIT].decode("utf-8", "replace")
     problems = policy_problems(text, runtime.base_images)
+    if problems and runtime.any_repository and dockerfile != GENERATED_DOCKERFILE:
+        # any repository: its Dockerfile was written for its own world, not this sandbox
+        note = f"{dockerfile} was refused ({'; '.join(problems)}): built with a generated one"
+        dockerfile = generate_dockerfile(tree, runtime)
+        if isinstance(dockerfile, BuildFailure):
+            refused = note[: note.rindex(":")]
+            return replace(dockerfile, reason=f"{refused}, and {dockerfile.reason}")
+        text = (tree / dockerfile).read_bytes()[:DOCKERFILE_LIMIT].decode("utf-8", "replace")
+        problems = policy_problems(text, runtime.base_images)
     if problems:
         reason = "the Dockerfile was refused: " + "; ".join(problems)
         return BuildFailure(Status.BUILD_REJECTED, reason, log="", duration_s=0.0)
@@ -116,7 +173,16 @@ def build_image(
         if isinstance(context, str):
             return BuildFailure(Status.BUILD_FAILED, context, log="", duration_s=0.0)
         with confine_build(client, runtime, tag, labels, labels[LABEL_RUN]) as confinement:
-            return _build(client, context, dockerfile, tag, labels, runtime, confinement, started)
+            built = _build(client, context, dockerfile, tag, labels, runtime, confinement,
+                           started)  # fmt: skip
+    return replace(built, note=note) if note and isinstance(built, Built) else built
+
+
+def _small_text(path: Path) -> str:
+    """A small file of the tree as text ('' for a link, a folder or a big one)."""
+    if path.is_symlink() or not path.is_file() or path.stat().st_size > ENTRY_SIZE_LIMIT:
+        return ""
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 def make_context(tree: Path, dockerfile: str, out: Path) -> Path | str:

@@ -355,9 +355,8 @@ def _added(node: ast.expr) -> list[ast.expr]:
 
 def _token_findings(tree: SourceTree) -> list[Finding]:
     """detect-secrets' plugins, called line by line (its `allowlist` pragmas are not read)."""
-    classes: dict[str, Any] = {
-        plugin.__name__: plugin for plugin in get_mapping_from_secret_type_to_class().values()
-    }
+    mapping: dict[str, Any] = get_mapping_from_secret_type_to_class()
+    classes = {plugin.__name__: plugin for plugin in mapping.values()}
     detectors = [classes[name]() for name in TOKEN_PLUGINS]
     found = []
     for file in tree.files:

@@ -10,13 +10,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlencode, urlsplit
 
 from grader.core.errors import TaskError
 
 FORMAT = "grader-fuzz-cases/1"
 Mode = Literal["positive", "negative"]
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,12 @@ class Body:
     def encoded(self) -> bytes:
         if self.raw is not None:
             return self.raw
+        if self.media_type.split(";")[0].strip().lower() == FORM_MEDIA_TYPE and isinstance(
+            self.value, dict
+        ):
+            # a lone surrogate goes as the bytes a careless encoder would write
+            pairs = [(str(k), _form_text(v)) for k, v in self.value.items()]
+            return urlencode(pairs, encoding="utf-8", errors="surrogatepass").encode("ascii")
         # ASCII escapes keep lone surrogates and odd characters sendable, and the bytes stable
         return json.dumps(self.value, ensure_ascii=True, sort_keys=False).encode()
 
@@ -55,6 +64,7 @@ class FuzzCase:
     headers: dict[str, str]
     body: Body | None = None
     link: Link | None = None
+    battery: str = ""  # the bad-input class of a battery case (`fuzz.battery`), else ''
 
     @property
     def method(self) -> str:
@@ -68,7 +78,7 @@ class FuzzCase:
 @dataclass(frozen=True)
 class Finding:
     check: str  # a schemathesis check, or one of this stage's own: ignored_auth, ...
-    kind: str  # 'bug' or 'deviation'
+    kind: str  # 'bug', 'deviation', or 'note' (reported, never counted)
     title: str
     detail: str = ""
 
@@ -87,6 +97,7 @@ class CaseRun:
     answer: str  # the start of the body
     findings: tuple[Finding, ...] = ()
     skipped: str = ""  # why the case was not sent (a link whose source did not answer)
+    battery: str = ""  # the bad-input class, for a battery case
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,8 @@ class CaseFile:
     spec_sha256: str  # of the OpenAPI document the cases were generated from
     generator: str  # 'schemathesis 4.32.5'
     cases: tuple[FuzzCase, ...]
+    # (operation, reason) for what could not be generated, such as a multipart body
+    not_tested: tuple[tuple[str, str], ...] = ()
 
     def operations(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}
@@ -111,6 +124,44 @@ def requires_credentials(operation: dict[str, Any], document: dict[str, Any]) ->
     return bool(security) and all(bool(requirement) for requirement in security)
 
 
+def _form_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=True)
+    return str(value)
+
+
+def base_path(document: dict[str, Any]) -> str:
+    """Where the document's paths live on the server: Swagger 2's `basePath`, or the path of
+    OpenAPI 3's first `servers` URL (its variables at their defaults); '' for the root."""
+    if "swagger" in document:
+        path = document.get("basePath")
+        path = path if isinstance(path, str) else ""
+    else:
+        servers = document.get("servers")
+        first = servers[0] if isinstance(servers, list) and servers else None
+        url = first.get("url") if isinstance(first, dict) else None
+        if not isinstance(url, str):
+            return ""
+        variables = first.get("variables") if isinstance(first, dict) else None
+        url = _with_defaults(url, variables if isinstance(variables, dict) else {})
+        path = urlsplit(url if "://" in url or url.startswith("/") else f"/{url}").path
+    path = "/" + path.strip("/")
+    return "" if path == "/" else path
+
+
+def _with_defaults(url: str, variables: dict[str, Any]) -> str:
+    def default(found: re.Match[str]) -> str:
+        variable = variables.get(found.group(1))
+        value = variable.get("default") if isinstance(variable, dict) else None
+        return str(value) if value is not None else ""
+
+    return re.sub(r"\{([^{}]*)\}", default, url)
+
+
 def spec_digest(text: bytes) -> str:
     return hashlib.sha256(text).hexdigest()
 
@@ -123,6 +174,8 @@ def dump_cases(cases: CaseFile) -> str:
         "generator": cases.generator,
         "cases": [case_to_json(case) for case in cases.cases],
     }
+    if cases.not_tested:
+        data["not_tested"] = [list(item) for item in cases.not_tested]
     return json.dumps(data, indent=1, ensure_ascii=True, sort_keys=True) + "\n"
 
 
@@ -132,7 +185,8 @@ def load_cases(text: str, source: str) -> CaseFile:
         if data.get("format") != FORMAT:
             raise ValueError(f"format is {data.get('format')!r}, expected {FORMAT!r}")
         cases = tuple(_case_from_json(item) for item in data["cases"])
-        result = CaseFile(str(data["spec_sha256"]), str(data["generator"]), cases)
+        not_tested = tuple((str(op), str(why)) for op, why in data.get("not_tested", []))
+        result = CaseFile(str(data["spec_sha256"]), str(data["generator"]), cases, not_tested)
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise TaskError(f"{source}: not a valid fuzz case file: {error}") from None
     ids = [case.id for case in cases]
@@ -163,6 +217,8 @@ def case_to_json(case: FuzzCase) -> dict[str, Any]:
         else:
             body["json"] = case.body.value
         data["body"] = body
+    if case.battery:
+        data["battery"] = case.battery
     if case.link is not None:
         data["link"] = {
             "source": case.link.source,
@@ -208,4 +264,5 @@ def _case_from_json(data: dict[str, Any]) -> FuzzCase:
         headers={str(k): str(v) for k, v in data["headers"].items()},
         body=body,
         link=link,
+        battery=str(data.get("battery", "")),
     )

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from grader.core.errors import TaskError
+from grader.stages.fuzz.battery import battery
 from grader.stages.fuzz.cases import (
+    FORM_MEDIA_TYPE,
     Body,
     CaseFile,
     FuzzCase,
@@ -46,15 +48,18 @@ class Operation:
         return self.label.split(" ", 1)[0]
 
 
-def record(spec_path: Path, positive: int, negative: int) -> CaseFile:
-    """Every operation's cases, in the document's order, followed by its links' cases.
+def record(
+    spec_path: Path, positive: int, negative: int, *, with_battery: bool = False
+) -> CaseFile:
+    """Every operation's cases, in the document's order, followed by its links' cases, and
+    with `with_battery` by the bad-input battery (`fuzz.battery`).
 
     One recording at a time: Hypothesis's settings and the constants switch are global."""
     with _RECORDING:
-        return _record(spec_path, positive, negative)
+        return _record(spec_path, positive, negative, with_battery)
 
 
-def _record(spec_path: Path, positive: int, negative: int) -> CaseFile:
+def _record(spec_path: Path, positive: int, negative: int, with_battery: bool) -> CaseFile:
     import schemathesis
     from schemathesis.generation.modes import GenerationMode
 
@@ -68,12 +73,16 @@ def _record(spec_path: Path, positive: int, negative: int) -> CaseFile:
     by_id = {op.operation_id: op for op in operations if op.operation_id}
 
     cases: list[FuzzCase] = []
+    not_tested: dict[tuple[str, str], None] = {}
     for api_operation, operation in zip(loaded, operations, strict=True):
         modes: tuple[tuple[Mode, int], ...] = (("positive", positive), ("negative", negative))
         for mode, count in modes:
             seen: set[str] = set()
             for case in _draw(api_operation, GenerationMode(mode), count * DRAW_FACTOR):
                 converted = _convert(case, operation, mode, f"c{len(cases) + 1:04d}")
+                if isinstance(converted, str):
+                    not_tested.setdefault((operation.label, converted))
+                    continue
                 if converted is None:
                     continue
                 fingerprint = _fingerprint(converted)
@@ -109,7 +118,18 @@ def _record(spec_path: Path, positive: int, negative: int) -> CaseFile:
             counter += 1
             linked.append(_linked_case(f"c{counter:04d}", case, target, template, status, name,
                                        parameters))  # fmt: skip
-    return CaseFile(spec_digest(text), _generator(), tuple(linked))
+    drawn = {case.operation for case in cases}
+    for operation in operations:
+        if operation.label not in drawn:
+            not_tested.setdefault(
+                (operation.label, "the generator drew no request for it that can be sent")
+            )
+    if with_battery:
+        made = battery(schema.raw_schema, counter + 1)
+        linked.extend(made.cases)
+        for item in made.not_tested:
+            not_tested.setdefault((item.operation, item.reason))
+    return CaseFile(spec_digest(text), _generator(), tuple(linked), tuple(not_tested))
 
 
 def _generator() -> str:
@@ -176,8 +196,9 @@ def _describe(operation: Any, document: dict[str, Any]) -> Operation:
     )
 
 
-def _convert(case: Any, operation: Operation, mode: Mode, case_id: str) -> FuzzCase | None:
-    """The recorded form of a schemathesis case; None for a body this harness cannot send."""
+def _convert(case: Any, operation: Operation, mode: Mode, case_id: str) -> FuzzCase | str | None:
+    """The recorded form of a schemathesis case; None for one to drop, or why a body of its
+    kind cannot be sent (listed as not tested)."""
     negative_in: tuple[str, ...] = ()
     if case.meta is not None:
         negative_in = tuple(
@@ -201,8 +222,12 @@ def _convert(case: Any, operation: Operation, mode: Mode, case_id: str) -> FuzzC
             body = Body(media_type, raw=case.body)
         elif "json" in media_type:
             body = Body(media_type, value=case.body)
+        elif media_type.split(";")[0].strip().lower() == FORM_MEDIA_TYPE and isinstance(
+            case.body, dict
+        ):
+            body = Body(FORM_MEDIA_TYPE, value=case.body)
         else:
-            return None
+            return f"{media_type} body: the harness sends JSON, form and raw bodies only"
     return FuzzCase(
         id=case_id,
         operation=operation.label,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -21,6 +22,7 @@ from grader.core.result import Outcome, TestOutcome
 from grader.core.task import FuzzSpec, Task
 from grader.stages import AppUnderTest, StageResult
 from grader.stages.fuzz.cases import CaseFile, load_cases, spec_digest
+from grader.stages.fuzz.coverage import inconclusive_reason, measure_coverage
 from grader.stages.fuzz.record import record
 from grader.stages.fuzz.replay import Replay, replay
 from grader.stages.fuzz.verdict import KINDS, distinct_failures, fuzz_outcomes, plan_fuzz, summary
@@ -28,6 +30,7 @@ from grader.stages.fuzz.verdict import test_id as fuzz_test_id
 
 SUITE_ID = "fuzz"
 SERVED_SPEC_LIMIT = 5 * 1024 * 1024
+NOT_TESTED_SHOWN = 5  # parts the cases could not cover, named in the stage's summary
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class FuzzPlan:
     spec_path: Path | None
     cases: CaseFile | None
     planned: tuple[TestOutcome, ...]
+    generation_s: float | None = None  # how long generating the cases took, when known
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class FuzzRun:
     log: str
     summary: str
     stopped: str
+    inconclusive: str = ""  # why too little was reached to trust a score; '' when enough
+    files: dict[str, bytes] = field(default_factory=dict)  # bodies the curl lines read
 
 
 def load_fuzz_plan(task: Task) -> FuzzPlan | None:
@@ -70,7 +76,15 @@ def load_fuzz_plan(task: Task) -> FuzzPlan | None:
             f"{cases_path}: recorded from another version of {fuzz.spec}; record them again "
             f"with `grader tasks record-fuzz {task.id}`"
         )
-    return FuzzPlan(fuzz, spec_path, cases, plan_fuzz(cases, fuzz))
+    return FuzzPlan(fuzz, spec_path, cases, plan_fuzz(cases, fuzz), _generation_s(cases_path))
+
+
+def _generation_s(cases_path: Path) -> float | None:
+    """The time the cases took to generate, where the recorder left it (`grade --spec`)."""
+    try:
+        return float(cases_path.with_suffix(".seconds").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def run_fuzz(
@@ -104,19 +118,63 @@ def run_fuzz(
         health_path=health_path,
     )
     failures = distinct_failures(replayed.runs, port)
+    coverage = measure_coverage(
+        plan.cases.operations(), replayed.runs, replayed.secured, replayed.has_token
+    )
     outcomes = _with_stop_reason(
         fuzz_outcomes(
-            plan.planned, replayed.runs, failures, replayed.token_problem, replayed.secured
+            plan.planned,
+            replayed.runs,
+            failures,
+            replayed.token_problem,
+            replayed.secured,
+            coverage.locked,
         ),
         plan.cases,
         replayed,
     )
     line = summary(failures, replayed.runs)
+    if replayed.base_path:
+        line += f"; base path {replayed.base_path}"
     if replayed.token_problem:
         line += f"; {replayed.token_problem}"
+    if replayed.login:
+        line += f"; {replayed.login}"
+    line += f"; {coverage.describe()}"
+    if plan.cases.not_tested:
+        listed = "; ".join(f"{op}: {why}" for op, why in plan.cases.not_tested[:NOT_TESTED_SHOWN])
+        more = len(plan.cases.not_tested) - NOT_TESTED_SHOWN
+        line += f"; not tested: {listed}" + (
+            f"; and {more} more in the fuzz log" if more > 0 else ""
+        )
+    if plan.generation_s is not None:
+        line += f"; cases generated in {plan.generation_s:.1f} s"
+    inconclusive = ""
+    if plan.spec.inconclusive_when_unexplored:
+        inconclusive = inconclusive_reason(
+            coverage,
+            bugs_found=any(f.kind == "bug" for f in failures),
+            base_path=replayed.base_path,
+            has_token=replayed.has_token,
+            statuses={
+                run.status
+                for run in replayed.runs
+                if run.operation in coverage.refused and not run.skipped
+            },
+        )
     log = {
         "summary": line,
         "stopped": replayed.stopped,
+        "base_path": replayed.base_path,
+        "not_tested": [list(item) for item in plan.cases.not_tested],
+        "generation_s": plan.generation_s,
+        "coverage": {
+            "operations": len(coverage.operations),
+            "reached_2xx": sorted(coverage.reached),
+            "only_401_403_404": sorted(coverage.refused),
+            "not_explored_without_login": sorted(coverage.locked),
+        },
+        "inconclusive": inconclusive,
         "duration_s": replayed.duration_s,
         "failures": [asdict(failure) for failure in failures],
         "cases": [
@@ -131,11 +189,19 @@ def run_fuzz(
             for run in replayed.runs
         ],
     }
+    bodies = {run.case_id: run.body for run in replayed.runs if run.body is not None}
+    files = {
+        failure.body_file: bodies[failure.case_id]
+        for failure in failures
+        if failure.body_file and failure.case_id in bodies
+    }
     return FuzzRun(
         outcomes,
         json.dumps(log, indent=1, ensure_ascii=False) + "\n",
         line,
         replayed.stopped,
+        inconclusive,
+        files,
     )
 
 
@@ -174,13 +240,16 @@ def _fetch_served_spec(fuzz: FuzzSpec, base_url: str, workdir: Path) -> FuzzPlan
         return f"the app answered {response.status_code} for its document at {fuzz.served_at}"
     spec_path = workdir / "served-openapi.yaml"  # YAML reads JSON too
     spec_path.write_bytes(response.content)
+    started = time.monotonic()
     try:
-        cases = record(spec_path, fuzz.positive_examples, fuzz.negative_examples)
+        cases = record(spec_path, fuzz.positive_examples, fuzz.negative_examples,
+                       with_battery=fuzz.battery)  # fmt: skip
     except TaskError as error:
         return f"the app's document at {fuzz.served_at} is not usable: {error.message}"
     if not cases.cases:
         return f"the app's document at {fuzz.served_at} has no operation to call"
-    return FuzzPlan(fuzz, spec_path, cases, plan_fuzz(cases, fuzz))
+    generation_s = round(time.monotonic() - started, 3)
+    return FuzzPlan(fuzz, spec_path, cases, plan_fuzz(cases, fuzz), generation_s)
 
 
 class FuzzStage:
@@ -217,5 +286,10 @@ class FuzzStage:
             health_path=app.runtime.health_path,
         )
         return StageResult(
-            fuzzed.outcomes, fuzzed.summary, {SUITE_ID: fuzzed.log}, stopped=fuzzed.stopped
+            fuzzed.outcomes,
+            fuzzed.summary,
+            {SUITE_ID: fuzzed.log},
+            stopped=fuzzed.stopped,
+            inconclusive=fuzzed.inconclusive,
+            files=fuzzed.files,
         )

@@ -24,14 +24,20 @@ from grader.core.result import Outcome, TestOutcome
 from grader.core.task import FuzzSpec
 from grader.stages.fuzz.cases import CaseFile, CaseRun, Finding
 
-KINDS = (("bug", "bugs"), ("deviation", "contract"))
+KINDS = (("bug", "bugs"), ("deviation", "contract"))  # a third kind, 'note', fails no test
+NOT_EXPLORED = (
+    "not explored: the document secures it and it answered only 401/403/404 without a token "
+    "(correct); pass --auth FILE to explore it"
+)
 BODY_SHOWN = 300
+BODY_ON_LINE = 4096  # a longer body is kept in a file for its curl line
+BODIES_FOLDER = "fuzz-bodies"
 
 
 @dataclass(frozen=True)
 class DistinctFailure:
     operation: str
-    kind: str  # 'bug' or 'deviation'
+    kind: str  # 'bug', 'deviation' or 'note'
     check: str
     title: str
     detail: str
@@ -41,6 +47,8 @@ class DistinctFailure:
     status: int
     answer: str
     curl: str
+    battery: str = ""  # the bad-input class that showed it, for a battery case
+    body_file: str = ""  # the body's bytes are kept in this file (curl reads it with @)
 
 
 def test_id(kind: str, operation: str) -> str:
@@ -64,10 +72,11 @@ def plan_fuzz(cases: CaseFile, fuzz: FuzzSpec) -> tuple[TestOutcome, ...]:
 
 
 def distinct_failures(runs: Sequence[CaseRun], port: int) -> tuple[DistinctFailure, ...]:
-    groups: dict[tuple[str, str, str, int], tuple[CaseRun, Finding, int]] = {}
+    """Each failure once per operation, kind, check, status and battery class."""
+    groups: dict[tuple[str, str, str, int, str], tuple[CaseRun, Finding, int]] = {}
     for run in runs:
         for finding in run.findings:
-            key = (run.operation, finding.kind, finding.check, run.status)
+            key = (run.operation, finding.kind, finding.check, run.status, run.battery)
             first = groups.get(key)
             groups[key] = (first[0], first[1], first[2] + 1) if first else (run, finding, 1)
     return tuple(
@@ -83,6 +92,8 @@ def distinct_failures(runs: Sequence[CaseRun], port: int) -> tuple[DistinctFailu
             status=run.status,
             answer=run.answer[:BODY_SHOWN],
             curl=curl_line(run, port),
+            battery=run.battery,
+            body_file=body_file(run) if needs_body_file(run) else "",
         )
         for run, finding, count in groups.values()
     )
@@ -94,8 +105,10 @@ def fuzz_outcomes(
     failures: Sequence[DistinctFailure],
     unreachable: str = "",
     secured: frozenset[str] = frozenset(),
+    locked: frozenset[str] = frozenset(),
 ) -> tuple[TestOutcome, ...]:
-    """The planned tests with their outcomes; `unreachable` says why secured ones never ran."""
+    """The planned tests with their outcomes; `unreachable` says why secured ones never ran,
+    and `locked` are the secured operations that only refused the stage, which had no token."""
     sent = {run.operation for run in runs if not run.skipped}
     answered = {run.operation for run in runs if run.status}
     outcomes = []
@@ -107,12 +120,16 @@ def fuzz_outcomes(
             outcome, message = Outcome.FAILED, "\n\n".join(_explain(f) for f in found)
         elif unreachable and operation in secured:
             outcome, message = Outcome.NOT_RUN, f"not exercised: {unreachable}"
+        elif operation in locked:
+            outcome, message = Outcome.NOT_RUN, NOT_EXPLORED
         elif operation not in sent:
             outcome, message = Outcome.NOT_RUN, "not reached: the stage ended before its cases"
         elif kind == "deviation" and operation not in answered:
             outcome, message = Outcome.NOT_RUN, "no answer to any of its cases to check"
         else:
-            outcome, message = Outcome.PASSED, ""
+            notes = [f for f in failures if f.operation == operation and f.kind == "note"]
+            shown = notes if kind == "deviation" else []
+            outcome, message = Outcome.PASSED, "\n\n".join(_explain(f) for f in shown)
         outcomes.append(
             TestOutcome(
                 id=test.id,
@@ -135,23 +152,40 @@ def curl_line(run: CaseRun, port: int) -> str:
             continue
         quoted = shlex.quote(f"{name}: {value}")
         parts += ["-H", quoted.replace("'", '"') if "$TOKEN" in value else quoted]
-    if run.body is not None:
+    if run.body is not None and needs_body_file(run):
+        parts += ["--data-binary", f"@{body_file(run)}"]
+    elif run.body is not None:
         parts += ["--data-binary", _shell_bytes(run.body)]
     parts.append(f'"${{BASE_URL:-http://localhost:{port}}}"{_shell_url(run.url)}')
     return " ".join(parts)
 
 
+def needs_body_file(run: CaseRun) -> bool:
+    """A body a command line cannot carry: a NUL byte (bash ends a word there), or one too
+    long to paste."""
+    return run.body is not None and (b"\x00" in run.body or len(run.body) > BODY_ON_LINE)
+
+
+def body_file(run: CaseRun) -> str:
+    """Where the body of a reported case is kept, relative to the submission's result folder
+    (curl is run from there)."""
+    return f"{BODIES_FOLDER}/{run.case_id}.body"
+
+
 def summary(failures: Sequence[DistinctFailure], runs: Sequence[CaseRun]) -> str:
     bugs = sum(1 for f in failures if f.kind == "bug")
-    deviations = len(failures) - bugs
+    deviations = sum(1 for f in failures if f.kind == "deviation")
+    notes = len(failures) - bugs - deviations
     sent = sum(1 for run in runs if not run.skipped)
-    return f"{sent} requests sent: {bugs} distinct bug(s), {deviations} distinct deviation(s)"
+    line = f"{sent} requests sent: {bugs} distinct bug(s), {deviations} distinct deviation(s)"
+    return line + (f", {notes} note(s)" if notes else "")
 
 
 def _explain(failure: DistinctFailure) -> str:
     times = f" ({failure.cases} cases)" if failure.cases > 1 else ""
+    battery = f" [{failure.battery}]" if failure.battery else ""
     lines = [
-        f"{failure.kind}: {failure.title} [{failure.check}]{times}",
+        f"{failure.kind}: {failure.title} [{failure.check}]{battery}{times}",
         *(f"  {line}" for line in failure.detail.splitlines()[:6] if line.strip()),
         f"  sent: {failure.sent}",
         f"  got: {failure.status or 'no answer'} {failure.answer}".rstrip(),

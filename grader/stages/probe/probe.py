@@ -46,8 +46,12 @@ def probe_until_ready(
     port: int,
     state: Callable[[], ContainerState],
     address: str | None = None,
+    *,
+    any_answer: bool = False,
 ) -> Ready | NotReady:
-    """`address`: a server the candidate runs (host:port), blamed instead of the task's port."""
+    """Ready at the first 2xx of the health path (or, with `any_answer`, any answer below
+    500: the app is serving, whatever it says at that path). `address`: a server the candidate
+    runs (host:port), blamed instead of the task's port."""
     started = time.monotonic()
     deadline = started + timeout_s
     attempts = refused = timed_out = 0
@@ -71,7 +75,7 @@ def probe_until_ready(
             attempts += 1
             try:
                 response = client.get(url)
-                if 200 <= response.status_code < 300:
+                if 200 <= response.status_code < 300 or (any_answer and response.status_code < 500):
                     return Ready(time.monotonic() - started, attempts)
                 last_answer = f"HTTP {response.status_code}"
             except httpx.ConnectError:

@@ -1,0 +1,148 @@
+"""The bad-input battery of `--spec`: every classic class reaches the planted 500 of a small
+app of ours, every reported curl line reproduces its status (a NUL body through a file), what
+cannot be generated is listed, and the order a document is written in changes no case."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from grader.stages.fuzz.cases import Body
+from grader.stages.fuzz.spec_task import CASES_FILE, spec_task
+from tests.unit.loopback_app import serving
+from tests.unit.test_spec_coverage import SCENARIOS, fuzz_scenario
+
+BATTERY = SCENARIOS / "spec_battery"
+PLANTED = {
+    ("GET /users", "int-past-2^63"),
+    ("GET /users", "wrong-type"),
+    ("POST /users", "array-for-object"),
+    ("POST /users", "null-for-object"),
+    ("POST /users", "scalar-for-object"),
+    ("POST /users", "deep-nesting"),
+    ("POST /users", "not-json"),
+    ("POST /users", "missing-field"),
+    ("POST /users", "int-past-2^63"),
+    ("POST /users", "lone-surrogate"),
+    ("POST /users", "same-value-twice"),
+    ("GET /users/{user_id}", "int-past-2^63"),
+    ("GET /users/{user_id}", "unknown-id"),
+    ("DELETE /users/{user_id}", "int-past-2^63"),
+    ("DELETE /users/{user_id}", "unknown-id"),
+    ("POST /messages", "wrong-type"),
+}
+
+
+def test_every_planted_class_is_found_as_a_bug_named_by_its_class(tmp_path: Path) -> None:
+    fuzzed, log = fuzz_scenario("spec_battery", tmp_path)
+    failures: list[dict[str, Any]] = log["failures"]  # type: ignore[assignment]
+    found = {(f["operation"], f["battery"]) for f in failures if f["kind"] == "bug"}
+    assert found >= PLANTED, PLANTED - found
+    message = next(t.message for t in fuzzed.outcomes if t.id == "fuzz::bugs::POST /users")
+    assert "bug: Server error [not_a_server_error] [lone-surrogate]" in message
+
+
+def test_every_reported_curl_line_reproduces_its_status(tmp_path: Path) -> None:
+    fuzzed, log = fuzz_scenario("spec_battery", tmp_path / "run")
+    failures: list[dict[str, Any]] = log["failures"]  # type: ignore[assignment]
+    bugs = [f for f in failures if f["kind"] == "bug" and f["battery"]]
+    assert any(f["body_file"] for f in bugs)  # the NUL body goes through a file
+    folder = tmp_path / "result"
+    for relative, content in fuzzed.files.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_bytes(content)
+    with serving(BATTERY / "app.py") as url:
+        # the stateful classes need their state: make the user the duplicate repeats
+        subprocess.run(
+            ["curl", "-s", "-o", "/dev/null", "-H", "Content-Type: application/json",
+             "--data-binary", '{"age": 0, "username": "grader-username"}', f"{url}/users"],
+            check=True, timeout=30,
+        )  # fmt: skip
+        for failure in bugs:
+            curl = failure["curl"].replace("curl -i", "curl -s -o /dev/null -w '%{http_code}'", 1)
+            done = subprocess.run(
+                ["bash", "-c", curl], cwd=folder, capture_output=True, text=True, timeout=30,
+                env={**os.environ, "BASE_URL": url},
+            )  # fmt: skip
+            assert done.stdout == str(failure["status"]), (failure["curl"], done.stdout)
+
+
+def test_what_cannot_be_generated_is_listed_with_why(tmp_path: Path) -> None:
+    fuzzed, log = fuzz_scenario("spec_battery", tmp_path)
+    not_tested = [tuple(item) for item in log["not_tested"]]  # type: ignore[attr-defined]
+    avatars = [why for operation, why in not_tested if operation == "POST /avatars"]
+    assert any(why.startswith("multipart/form-data body") for why in avatars), not_tested
+    assert "not tested: POST /avatars: multipart/form-data body" in fuzzed.summary
+    assert "cases generated in" in fuzzed.summary
+
+
+def reordered(source: Path, target: Path) -> Path:
+    """The same API with its paths, properties and parameters written in reverse order."""
+
+    def reverse(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: reverse(value[k]) for k in reversed(list(value))}
+        if isinstance(value, list):
+            return [reverse(v) for v in reversed(value)] if _all_parameters(value) else value
+        return value
+
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    target.write_text(yaml.safe_dump(reverse(data), sort_keys=False), encoding="utf-8")
+    return target
+
+
+def _all_parameters(items: list[Any]) -> bool:
+    return all(isinstance(i, dict) and "in" in i for i in items) or all(
+        isinstance(i, str) for i in items
+    )
+
+
+def test_the_order_a_document_is_written_in_changes_no_case(tmp_path: Path) -> None:
+    original = spec_task(str(BATTERY / "openapi.yaml"), tmp_path / "a", port=8000,
+                         health_path=None, env={})  # fmt: skip
+    again = spec_task(str(reordered(BATTERY / "openapi.yaml", tmp_path / "reversed.yaml")),
+                      tmp_path / "b", port=8000, health_path=None, env={})  # fmt: skip
+    first = (original.root / CASES_FILE).read_text(encoding="utf-8")
+    second = (again.root / CASES_FILE).read_text(encoding="utf-8")
+    assert first == second
+    assert original.spec.version == again.spec.version  # the canonical copy is the same
+    assert len(json.loads(first)["cases"]) > 50
+
+
+def test_a_form_body_is_encoded_with_the_bytes_a_careless_encoder_writes() -> None:
+    body = Body("application/x-www-form-urlencoded", value={"text": "\ud800", "n": 1, "ok": True})
+    assert body.encoded() == b"text=%ED%A0%80&n=1&ok=true"
+
+
+def test_form_bodies_are_generated_like_json_ones(tmp_path: Path) -> None:
+    task = spec_task(str(BATTERY / "openapi.yaml"), tmp_path, port=8000, health_path=None,
+                     env={})  # fmt: skip
+    cases = json.loads((task.root / CASES_FILE).read_text(encoding="utf-8"))["cases"]
+    forms = [c for c in cases if c["operation"] == "POST /messages"]
+    media = {c["body"]["media_type"] for c in forms}
+    assert media == {"application/x-www-form-urlencoded"}
+    assert any(not c.get("battery") for c in forms)  # drawn by the generator
+    assert {"wrong-type", "missing-field", "lone-surrogate", "nul-byte"} <= {
+        c.get("battery") for c in forms
+    }
+
+
+def test_two_runs_give_the_same_cases_and_the_same_outcomes(tmp_path: Path) -> None:
+    runs = [fuzz_scenario("spec_login", tmp_path / name) for name in ("one", "two")]
+    (first, first_log), (second, second_log) = runs
+    assert first.outcomes == second.outcomes
+
+    def found(log: dict[str, Any]) -> list[tuple[str, str, str, int]]:
+        failures: list[dict[str, Any]] = log["failures"]
+        return [(f["operation"], f["kind"], f["battery"], f["status"]) for f in failures]
+
+    assert found(first_log) == found(second_log)
+    cases = [
+        (tmp_path / name / "tasks" / "spec" / CASES_FILE).read_text() for name in ("one", "two")
+    ]
+    assert cases[0] == cases[1]
