@@ -610,7 +610,7 @@ def worker(broker: str, store: str, jobs: int, name: str | None, heartbeat_timeo
     """Grade the jobs of distributed runs with the Docker engine this machine reaches
     (DOCKER_HOST or the local one), until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    for noisy in ("dramatiq", "pika"):
+    for noisy in ("dramatiq", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = WorkerSettings(
         broker_url=broker,
