@@ -114,23 +114,21 @@ def grade_distributed(
                 results[submission.id] = taken
                 continue
             snapshot = run_dir / submission.id / f"{submission.id}.tar.gz"
-            jobs.append(
-                JobMessage(
-                    run_id=run_id,
-                    submission_id=submission.id,
-                    origin=submission.source,
-                    snapshot_sha256=store.put_by_hash(SNAPSHOTS, snapshot.read_bytes()),
-                    task_id=task.id,
-                    task_sha256=task.sha256,
-                    suites=plan.suite_ids(),
-                    time_limit_s=time_limit_s(task.spec.runtime),
-                )
+            job = JobMessage(
+                run_id=run_id,
+                submission_id=submission.id,
+                origin=submission.source,
+                snapshot_sha256=store.put_by_hash(SNAPSHOTS, snapshot.read_bytes()),
+                task_id=task.id,
+                task_sha256=task.sha256,
+                suites=plan.suite_ids(),
+                time_limit_s=time_limit_s(task.spec.runtime),
             )
+            send_job(broker, job)  # workers start while the next submission is taken in
+            jobs.append(job)
+    broker.close()
     manifest = {"record": record.to_dict(), "jobs": [job.to_dict() for job in jobs]}
     store.put(jobs_key(run_id), json.dumps(manifest, indent=2).encode())
-    for job in jobs:
-        send_job(broker, job)
-    broker.close()
     results.update(_collect(run_dir, plan, jobs, store, cluster, emit))
     return BatchOutcome(run_id, run_dir, tuple(results[s.id] for s in submissions))
 

@@ -27,11 +27,11 @@ from typing import Any, Protocol
 import pydantic
 from dramatiq.middleware.time_limit import TimeLimitExceeded
 
-from grader.core.errors import GraderError, InfrastructureFault
+from grader.core.errors import InfrastructureFault
 from grader.core.events import Event, SubmissionGraded
 from grader.core.result import Result, Status, SubmissionInfo
 from grader.core.task import Task
-from grader.distributed.broker import MAX_RETRIES
+from grader.distributed.broker import INFRASTRUCTURE, MAX_RETRIES
 from grader.distributed.bundles import pack_folder, unpack_folder
 from grader.distributed.event_codec import JobAbandoned, WireEvent
 from grader.distributed.job import JobMessage, worker_prefix, worker_run_id
@@ -91,20 +91,38 @@ def handle_job(context: WorkerContext, payload: dict[str, Any], retries: int) ->
     except pydantic.ValidationError as error:
         log.error("dropped a message that is not a job: %s", error.errors()[:1])
         return
-    key = result_key(job.run_id, job.submission_id, job.key)
     try:
-        if context.store.exists(key):
-            log.info("%s/%s: graded already, not again", job.run_id, job.submission_id)
-            _announce_stored(context, job, key)
-            return
-        task = _task(context, job)
-        snapshot = context.store.get_by_hash(SNAPSHOTS, job.snapshot_sha256)
-        context.require_image(context.client, task.spec.runtime.base_images[0])
-    except (InfrastructureFault, FileNotFoundError, GraderError) as fault:
-        _give_up_or_retry(context, job, retries, fault)
+        _handle(context, job, retries)
+    except INFRASTRUCTURE as fault:
+        if retries < context.max_retries:
+            raise InfrastructureFault(fault.message) from None
+        _abandon(context, job, fault.message)
+    except Exception as error:  # a fault of the worker itself: said, not retried
+        log.exception("%s/%s: the worker failed", job.run_id, job.submission_id)
+        _abandon(context, job, f"the worker failed ({type(error).__name__}: {error})")
+
+
+def _handle(context: WorkerContext, job: JobMessage, retries: int) -> None:
+    key = result_key(job.run_id, job.submission_id, job.key)
+    if context.store.exists(key):
+        log.info("%s/%s: graded already, not again", job.run_id, job.submission_id)
+        _announce_stored(context, job, key)
         return
+    task = _task(context, job)
+    try:
+        snapshot = context.store.get_by_hash(SNAPSHOTS, job.snapshot_sha256)
+    except FileNotFoundError:
+        raise InfrastructureFault(
+            f"snapshot {job.snapshot_sha256[:12]} is not in the store"
+        ) from None
+    context.require_image(context.client, task.spec.runtime.base_images[0])
     result = _grade(context, job, task, snapshot, key, retries)
     log.info("%s/%s: %s", job.run_id, job.submission_id, result.status.value)
+
+
+def _abandon(context: WorkerContext, job: JobMessage, reason: str) -> None:
+    log.error("%s/%s: abandoned: %s", job.run_id, job.submission_id, reason)
+    context.publish(job.run_id, JobAbandoned(job.submission_id, reason))
 
 
 def _grade(
@@ -150,16 +168,6 @@ def _grade(
     return result
 
 
-def _give_up_or_retry(
-    context: WorkerContext, job: JobMessage, retries: int, fault: BaseException
-) -> None:
-    reason = fault.message if isinstance(fault, GraderError) else f"not in the store: {fault}"
-    if retries < context.max_retries:
-        raise InfrastructureFault(reason)
-    log.error("%s/%s: abandoned: %s", job.run_id, job.submission_id, reason)
-    context.publish(job.run_id, JobAbandoned(job.submission_id, reason))
-
-
 def _announce_stored(context: WorkerContext, job: JobMessage, key: str) -> None:
     with tempfile.TemporaryDirectory(prefix="grader-job-", dir=context.scratch) as work:
         folder = unpack_folder(context.store.get(key), Path(work) / job.submission_id)
@@ -172,7 +180,12 @@ def _task(context: WorkerContext, job: JobMessage) -> Task:
     with context.lock:
         task = context.tasks.get(job.task_sha256)
         if task is None:
-            bundle = context.store.get(task_key(job.task_sha256))  # checked once loaded
+            try:
+                bundle = context.store.get(task_key(job.task_sha256))  # checked once loaded
+            except FileNotFoundError:
+                raise InfrastructureFault(
+                    f"task {job.task_sha256[:12]} is not in the store"
+                ) from None
             root = unpack_folder(bundle, context.scratch / "tasks" / job.task_sha256)
             task = load_task(str(root / "tasks" / job.task_id), TaskLocation.find(root / "tasks"))
             if task.sha256 != job.task_sha256:

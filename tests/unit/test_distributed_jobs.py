@@ -266,8 +266,26 @@ def test_a_job_the_store_cannot_serve_is_retried_then_abandoned(
     [(_, abandoned)] = harness.published
     assert isinstance(abandoned, JobAbandoned)
     assert abandoned.submission == "alice"
-    assert "not in the store" in abandoned.reason
+    assert abandoned.reason == f"snapshot {'0' * 12} is not in the store"
     assert not store.exists(result_key("run-1", "alice", job.key))
+
+
+def test_a_fault_of_the_worker_itself_is_announced_not_retried(
+    broker: StubBroker, store: Store, tmp_path: Path
+) -> None:
+    grading = FakeGrading()
+    harness = Harness(broker, store, tmp_path / "scratch", grading)
+
+    def broken_engine(client: Any, image: str) -> None:
+        grading.calls.append("asked for the image")
+        raise RuntimeError("a bug")
+
+    harness.context.require_image = broken_engine
+    harness.run(a_job(store))
+
+    assert grading.calls == ["asked for the image"]  # once: not retried
+    [(_, abandoned)] = harness.published
+    assert abandoned == JobAbandoned("alice", "the worker failed (RuntimeError: a bug)")
 
 
 def test_only_faults_of_the_infrastructure_are_retried() -> None:
