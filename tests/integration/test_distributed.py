@@ -149,7 +149,14 @@ def test_a_batch_survives_a_killed_worker(
         assert labelled_leftovers(engine_b) != NOTHING  # what the killed job had made stays
         workers[second] = start_worker(second, redis_url, store, logs, second_engine)
         returncode = grading.wait(timeout=240)
-        wall_s = time.monotonic() - started
+        finished = time.monotonic()
+        wall_s = finished - started
+        # the same run followed again from another folder, and resumed: nothing is graded again
+        attached = _grader("attach", run_id, "--broker", redis_url, "--store", store,
+                           "--out", str(tmp_path / "attached"), "--fail-under", "80")  # fmt: skip
+        resumed = _grader("grade", "--task", "notes-api", "--broker", redis_url,
+                          "--store", store, "--out", str(tmp_path / "results"),
+                          "--run-id", run_id, "--resume")  # fmt: skip
     finally:
         for process in (grading, *workers.values()):
             if process.poll() is None:
@@ -183,6 +190,17 @@ def test_a_batch_survives_a_killed_worker(
     assert (run_dir / "index.html").is_file()
     assert (run_dir / "junit.xml").is_file()
 
+    assert attached.returncode == 1, attached.stdout
+    for name, result in results.items():
+        again = read_result(tmp_path / "attached" / run_id / name / RESULT_FILE)
+        assert again.to_dict() == result.to_dict()
+    assert resumed.returncode == 0, resumed.stdout  # every result kept; no --fail-under
+    assert "resuming 6 submission(s)" in resumed.stdout
+    assert all(read_result(run_dir / n / RESULT_FILE) == r for n, r in results.items())
+    graded = [line for text in worker_logs.values() for line in text.splitlines()
+              if line.endswith(": graded")]  # fmt: skip
+    assert len(graded) == len(sources), graded  # the killed job's grading never finished
+
     assert "removed the leftovers of 1 job(s)" in worker_logs[second], worker_logs[second]
     assert "graded" in worker_logs[first]
     # nothing of a job on the second engine: only the build cache's layer that every build
@@ -195,9 +213,18 @@ def test_a_batch_survives_a_killed_worker(
     one_grading_s = max(sum(stage.duration_s for stage in r.stages) for r in results.values())
     bound_s = (len(sources) / 2 + 1) * one_grading_s + HEARTBEAT_S + 60
     assert wall_s < bound_s, (wall_s, bound_s, one_grading_s)
-    after_kill_s = time.monotonic() - killed_at
+    after_kill_s = finished - killed_at
     print(f"wall {wall_s:.1f} s, bound {bound_s:.1f} s, one grading {one_grading_s:.1f} s, "
           f"after the kill {after_kill_s:.1f} s")  # fmt: skip
+
+
+def _grader(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _labelled_containers(client: Any) -> list[str]:
