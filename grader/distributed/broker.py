@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import dramatiq
+import redis
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import CurrentMessage
 
@@ -47,6 +48,14 @@ def redis_broker(url: str, heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S) -> 
         maintenance_chance=MAINTENANCE_CHANCE,
     )
     prepare(broker)
+    try:
+        broker.client.ping()
+    except redis.RedisError as error:
+        broker.close()
+        raise InfrastructureFault(
+            f"no Redis answers at {url} ({error}); start one, for example with "
+            "`bash docker/ensure-redis.sh`"
+        ) from None
     return broker
 
 
