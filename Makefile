@@ -1,12 +1,12 @@
 # The two commands a new machine needs: `make example` and `make test`.
 # Both set everything up first: a virtualenv, a Docker engine, the base image (and for the
-# tests, a headless Chromium for the HTML reports).
+# tests, a headless Chromium for the HTML reports and a Redis server for distributed grading).
 
 VENV ?= .venv
 BIN := $(VENV)/bin
 BASE_IMAGE ?= python:3.11-slim
 
-.PHONY: setup engine browser example test lint clean
+.PHONY: setup engine redis browser example test lint clean
 
 $(BIN)/grader: pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,6 +21,10 @@ engine:
 browser:
 	bash docker/ensure-chromium.sh
 
+# the broker of distributed grading (grader worker, grader grade --broker)
+redis:
+	bash docker/ensure-redis.sh
+
 setup: $(BIN)/grader engine
 
 example: setup
@@ -31,7 +35,7 @@ lint: $(BIN)/grader
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: setup browser lint
+test: setup browser redis lint
 	$(BIN)/python -m pytest
 
 clean: $(BIN)/grader

@@ -57,7 +57,13 @@ from grader.sandbox.engine import labels_for
 from grader.stages import AppUnderTest, StagePlan
 from grader.stages.build.image import GENERATED_DOCKERFILE, BuildFailure, build_image
 from grader.stages.intake.snapshot import write_snapshot
-from grader.stages.intake.take_in import IntakeLimits, Refusal, is_git_url, take_in
+from grader.stages.intake.take_in import (
+    IntakeLimits,
+    Refusal,
+    SourceTree,
+    is_git_url,
+    take_in,
+)
 from grader.stages.ordered import stages_of
 from grader.stages.probe.listening import diagnose, listening_sockets
 from grader.stages.probe.probe import NotReady, probe_until_ready
@@ -305,14 +311,9 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
 
     source = grading.submission.source
     clone = workdir / "repository" if is_git_url(source) else None
-    with grading.stage("intake") as stage:
-        tree = take_in(source, workdir / "source", settings.intake_limits, keep_clone=clone)
-        if isinstance(tree, Refusal):
-            stage.failed(tree.reason)
-    if isinstance(tree, Refusal):
-        return grading.fail(Status.INVALID_SUBMISSION, f"the submission was refused: {tree.reason}")
-    grading.sha256 = tree.sha256
-    grading.snapshot = write_snapshot(tree.path, grading.folder, grading.submission.id).name
+    tree = _intake(grading, workdir, clone)
+    if isinstance(tree, Result):
+        return tree
 
     with settings.build_slots or contextlib.nullcontext(), grading.stage("build") as stage:
         built = build_image(client, tree.path, runtime, name, labels)
@@ -444,6 +445,33 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
         message = "; ".join(inconclusive) + ended
         return grading.finish(Status.INCONCLUSIVE, message, tuple(outcomes))
     return grading.finish(Status.GRADED, message, tuple(outcomes))
+
+
+def take_in_submission(
+    submission: Submission,
+    plan: GradingPlan,
+    settings: GradeSettings,
+    workdir: Path,
+    emit: Listener = ignore,
+) -> SourceTree | Result:
+    """The intake stage alone, as `grade_submission` runs it: the tree and its snapshot beside
+    the result, or the result of a refused submission (written and emitted). For a grading
+    that happens elsewhere (`grader.distributed`), which then grades from the snapshot."""
+    grading = _Grading(submission, plan, settings, emit, threading.Event())
+    return _intake(grading, workdir, None)
+
+
+def _intake(grading: _Grading, workdir: Path, clone: Path | None) -> SourceTree | Result:
+    source, settings = grading.submission.source, grading.settings
+    with grading.stage("intake") as stage:
+        tree = take_in(source, workdir / "source", settings.intake_limits, keep_clone=clone)
+        if isinstance(tree, Refusal):
+            stage.failed(tree.reason)
+    if isinstance(tree, Refusal):
+        return grading.fail(Status.INVALID_SUBMISSION, f"the submission was refused: {tree.reason}")
+    grading.sha256 = tree.sha256
+    grading.snapshot = write_snapshot(tree.path, grading.folder, grading.submission.id).name
+    return tree
 
 
 def _history_root(source: str, clone: Path | None) -> Path | None:

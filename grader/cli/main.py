@@ -13,12 +13,16 @@ Exit codes:
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import shlex
 import signal
+import socket
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -31,9 +35,13 @@ from grader.cli.clean import clean_command
 from grader.cli.doctor import run_checks
 from grader.cli.operator_input import check_sources, check_url_option, require_run
 from grader.core.errors import GraderError, TaskError
+from grader.core.naming import safe_name
 from grader.core.result import Result, Status
 from grader.core.task import Task
 from grader.core.task_checks import coverage_problems
+from grader.distributed.broker import HEARTBEAT_TIMEOUT_S
+from grader.distributed.dispatch import Cluster, attach_run, grade_distributed
+from grader.distributed.serve import WorkerSettings, run_worker
 from grader.pipeline import plan_grading, public_suite_ids
 from grader.reports.command import render_reports, report_command
 from grader.reports.console import ProgressView, print_summary, result_in_brief
@@ -41,7 +49,7 @@ from grader.reports.feedback import feedback_lines, feedback_markdown
 from grader.reports.untrusted_text import clean as neutralised
 from grader.reports.views import Audience
 from grader.reports.writer import run_file
-from grader.runs.batch import grade_batch, name_submissions, new_run_id
+from grader.runs.batch import BatchOutcome, grade_batch, name_submissions, new_run_id
 from grader.runs.calibrate import Calibration, calibrate, load_calibration
 from grader.runs.check import check_folder, check_url, find_check_task, public_plan
 from grader.runs.kit import export_kit
@@ -65,6 +73,24 @@ tasks_dir_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Folder of tasks (default: $GRADER_TASKS_DIR, ./tasks, or the bundled tasks).",
+)
+
+
+broker_option = click.option(
+    "--broker",
+    envvar="GRADER_BROKER",
+    default=None,
+    metavar="URL",
+    help="Grade on `grader worker`s that take jobs from this Redis (redis://HOST:PORT/DB; "
+    "default: $GRADER_BROKER).",
+)
+store_option = click.option(
+    "--store",
+    envvar="GRADER_STORE",
+    default=None,
+    metavar="URL",
+    help="The store the workers share: file:///shared/folder, or s3://bucket/prefix with the "
+    "s3 extra (default: $GRADER_STORE).",
 )
 
 
@@ -128,6 +154,8 @@ def cli() -> None:
     is_flag=True,
     help="Continue the interrupted run --run-id: grade only what has no complete result.",
 )
+@broker_option
+@store_option
 @tasks_dir_option
 def grade(
     sources: tuple[str, ...],
@@ -148,17 +176,28 @@ def grade(
     fail_under: float | None,
     keep_images: bool,
     resume: bool,
+    broker: str | None,
+    store: str | None,
     tasks_dir: Path | None,
 ) -> None:
     """Grade SOURCES (folders, .zip/.tar.gz archives or git URLs, URL#ref) against a task.
 
     With --spec instead of --task, grade them against their own OpenAPI document: requests
     generated from it, scored for robustness (no 5xx, no ignored login) and conformance.
+
+    With --broker and --store, the submissions are graded by `grader worker`s: intake happens
+    here, the results come back into the same run folder.
     """
     if (task_ref is None) == (spec is None):
         raise click.UsageError("name a task with --task, or an OpenAPI document with --spec")
     if spec is None and (base_path is not None or auth_file is not None):
         raise click.UsageError("--base-path and --auth go with --spec; a task sets [fuzz]")
+    cluster = _cluster(broker, store)
+    if cluster is not None and (spec is not None or jobs > 1 or build_jobs or keep_images):
+        raise click.UsageError(
+            "with --broker, grade against a --task; --jobs, --build-jobs and --keep-images "
+            "belong to each `grader worker`"
+        )
     with tempfile.TemporaryDirectory(prefix="grader-spec-") as scratch:
         if spec is not None:
             env = dict(_key_value(pair) for pair in env_pairs)
@@ -173,7 +212,7 @@ def grade(
             assert task_ref is not None
             task = load_task(task_ref, TaskLocation.find(tasks_dir))
         _grade(task, sources, suites, public_only, jobs, build_jobs, out, run_id, fail_under,
-               keep_images, resume)  # fmt: skip
+               keep_images, resume, cluster)  # fmt: skip
 
 
 def _key_value(pair: str) -> tuple[str, str]:
@@ -195,6 +234,7 @@ def _grade(
     fail_under: float | None,
     keep_images: bool,
     resume: bool,
+    cluster: Cluster | None = None,
 ) -> None:
     console = Console()
     if resume:
@@ -217,20 +257,35 @@ def _grade(
         highlight=False,
     )
     started = time.monotonic()
-    with ProgressView(console, names) as view:
-        outcome = grade_batch(
-            list(sources),
-            plan,
-            out,
-            jobs=jobs,
-            run_id=run_id,
-            emit=view,
-            keep_images=keep_images,
-            resume=resume,
-            build_jobs=build_jobs,
-        )
+    with ProgressView(console, names) as view, _distributed_interrupt(cluster, run_id):
+        if cluster is not None:
+            outcome = grade_distributed(
+                list(sources), plan, out, cluster, run_id=run_id, emit=view, resume=resume
+            )
+        else:
+            outcome = grade_batch(
+                list(sources),
+                plan,
+                out,
+                jobs=jobs,
+                run_id=run_id,
+                emit=view,
+                keep_images=keep_images,
+                resume=resume,
+                build_jobs=build_jobs,
+            )
+    _finish(console, outcome, started, public_only, fail_under)
+
+
+def _finish(
+    console: Console,
+    outcome: BatchOutcome,
+    started: float,
+    candidate: bool,
+    fail_under: float | None,
+) -> None:
     print_summary(console, outcome.results, outcome.run_dir, time.monotonic() - started)
-    render_reports(console, outcome.run_dir, candidate=public_only)
+    render_reports(console, outcome.run_dir, candidate=candidate)
     say_who_fell_below(outcome.results, fail_under)
     sys.exit(exit_code_for(outcome.results, fail_under))
 
@@ -240,6 +295,30 @@ def say_who_fell_below(results: tuple[Result, ...], fail_under: float | None) ->
     if below and fail_under is not None:
         names = ", ".join(f"{r.submission.id} ({r.score.percent:.1f} %)" for r in below if r.score)
         click.echo(neutralised(f"below --fail-under {fail_under:g} %: {names}"), err=True)
+
+
+def _cluster(broker: str | None, store: str | None) -> Cluster | None:
+    if broker is None and store is None:
+        return None
+    if broker is None or store is None:
+        raise click.UsageError("distributed grading needs both --broker and --store")
+    return Cluster(broker, store)
+
+
+@contextlib.contextmanager
+def _distributed_interrupt(cluster: Cluster | None, run_id: str) -> Iterator[None]:
+    """Ctrl-C on a distributed run leaves it to the workers: say how to follow it again."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        if cluster is None:
+            raise
+        click.echo(
+            f"interrupted: the workers go on grading run {run_id}; follow it again with "
+            f"`grader attach {run_id} --broker ... --store ...`",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
 
 
 def exit_code_for(results: tuple[Result, ...], fail_under: float | None) -> int:
@@ -486,12 +565,23 @@ def check(
     "--task", "-t", "task_ref", default=None, help="Task id or folder (default: the run's)."
 )
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
+@broker_option
+@store_option
 @tasks_dir_option
-def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: Path | None) -> None:
+def regrade_command(
+    run_dir: Path,
+    task_ref: str | None,
+    jobs: int,
+    broker: str | None,
+    store: str | None,
+    tasks_dir: Path | None,
+) -> None:
     """Grade a run's submissions again, as they were, against the task as it is now.
 
-    Shows, per submission, the old and the new score and every test that moved.
+    Shows, per submission, the old and the new score and every test that moved. With --broker
+    and --store, on `grader worker`s.
     """
+    cluster = _cluster(broker, store)
     console = Console()
     record = read_run_record(run_dir)
     task = load_task(task_ref or record.task.id, TaskLocation.find(tasks_dir))
@@ -502,7 +592,9 @@ def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: P
     )
     names = [s.id for s in record.submissions]
     with ProgressView(console, names) as view:
-        done = regrade(run_dir, task, jobs=jobs, emit=view)
+        done = regrade(
+            run_dir, task, jobs=jobs, emit=view, grade_many=cluster.grader() if cluster else None
+        )
     table = Table(title="regrade")
     for column in ("submission", "before", "after", "change", "tests moved"):
         table.add_column(column, no_wrap=column == "submission")
@@ -526,6 +618,79 @@ def regrade_command(run_dir: Path, task_ref: str | None, jobs: int, tasks_dir: P
     had_candidate_view = run_file(run_dir, "index.html", Audience.CANDIDATE).is_file()
     render_reports(console, done.run_dir, candidate=had_candidate_view)
     sys.exit(exit_code_for(tuple(change.after for change in done.changes), None))
+
+
+@cli.command()
+@click.option("--broker", envvar="GRADER_BROKER", required=True, metavar="URL",
+              help="The Redis the jobs come from (default: $GRADER_BROKER).")  # fmt: skip
+@click.option("--store", envvar="GRADER_STORE", required=True, metavar="URL",
+              help="The store shared with `grader grade` (default: $GRADER_STORE).")  # fmt: skip
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Submissions graded at once on this worker's engine.")  # fmt: skip
+@click.option("--name", default=None,
+              help="This worker's name, unique per engine (default: the host's name); what a "
+              "killed worker of the same name left on the engine is removed at start.")  # fmt: skip
+@click.option("--heartbeat-timeout", type=click.FloatRange(1, 3600), default=HEARTBEAT_TIMEOUT_S,
+              show_default=True, help="Seconds without a heartbeat before a worker's jobs go "
+              "to another; the same on every worker.")  # fmt: skip
+def worker(broker: str, store: str, jobs: int, name: str | None, heartbeat_timeout: float) -> None:
+    """Grade the jobs of distributed runs with the Docker engine this machine reaches
+    (DOCKER_HOST or the local one), until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    for noisy in ("dramatiq", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = WorkerSettings(
+        broker_url=broker,
+        store_url=store,
+        name=safe_name(name or socket.gethostname(), fallback="worker"),
+        jobs=jobs,
+        heartbeat_timeout_s=heartbeat_timeout,
+    )
+    try:
+        run_worker(settings, started=lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt:
+        click.echo("worker stopped; its jobs not finished go to another worker", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+@cli.command()
+@click.argument("run_id")
+@broker_option
+@store_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Results folder the run writes its subfolder in.",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit 1 if a submission scores below this percentage.",
+)
+def attach(
+    run_id: str, broker: str | None, store: str | None, out: Path, fail_under: float | None
+) -> None:
+    """Follow a distributed run whose `grader grade` was closed: its progress, then its
+    results, reports and exit code as `grader grade` would have given them."""
+    cluster = _cluster(broker, store)
+    if cluster is None:
+        raise click.UsageError("attach follows a distributed run: give --broker and --store")
+    console = Console()
+    record_names = _run_names(out / run_id)
+    started = time.monotonic()
+    with ProgressView(console, record_names) as view, _distributed_interrupt(cluster, run_id):
+        outcome = attach_run(run_id, out, cluster, emit=view)
+    _finish(console, outcome, started, False, fail_under)
+
+
+def _run_names(run_dir: Path) -> list[str]:
+    try:
+        return [s.id for s in read_run_record(run_dir).submissions]
+    except GraderError:
+        return []  # attached from another machine: rows appear as events arrive
 
 
 @tasks.command("record-fuzz")

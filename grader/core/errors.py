@@ -7,7 +7,9 @@ folder that cannot be written. Anything a submission does wrong becomes data in 
     ├── TaskError          a task file or folder is invalid or missing
     │   └── UnknownTask    the command line names a task that does not exist (exit code 2)
     ├── CommandLineError   the command line names something that is not there (exit code 2)
-    └── EngineUnavailable  no Docker engine can be reached, or the base image is missing
+    ├── EngineUnavailable  no Docker engine can be reached, or the base image is missing
+    └── InfrastructureFault  the broker, the store or a worker failed a distributed job
+                           (the only kind of fault a distributed job is retried for)
 
 Only the CLI turns these into a process exit.
 """
@@ -43,3 +45,8 @@ class CommandLineError(GraderError):
 
 class EngineUnavailable(GraderError):
     """No Docker engine answers, or something it needs (a base image) is missing."""
+
+
+class InfrastructureFault(GraderError):
+    """The broker, the shared store or a worker's engine failed while a job was handled: a
+    fault of the machines, not of the submission, so the job is tried again."""

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from grader.core.errors import GraderError
 from grader.core.events import Listener, ignore
@@ -50,6 +50,15 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
 
 
+class BatchGrader(Protocol):
+    """Grades a batch into `results_dir/<run_id>/`: `grade_batch` on this machine, or
+    `grader.distributed.dispatch.grade_distributed` on workers."""
+
+    def __call__(
+        self, sources: list[str], plan: GradingPlan, results_dir: Path, run_id: str, emit: Listener
+    ) -> BatchOutcome: ...
+
+
 def name_submissions(sources: list[str]) -> list[Submission]:
     ids = unique_names([submission_name(source) for source in sources])
     return [Submission(id=i, source=source) for i, source in zip(ids, sources, strict=True)]
@@ -81,7 +90,7 @@ def grade_batch(
     for image in plan.task.spec.runtime.base_images[:1]:
         require_image(client, image)
     submissions = name_submissions(sources)
-    record = _run_record(run_id, plan, submissions)
+    record = run_record_for(run_id, plan, submissions)
     results: dict[str, Result] = {}
     if resume:
         results = completed_results(run_dir, record)
@@ -140,7 +149,7 @@ def completed_results(run_dir: Path, record: RunRecord) -> dict[str, Result]:
     return done
 
 
-def _run_record(run_id: str, plan: GradingPlan, submissions: list[Submission]) -> RunRecord:
+def run_record_for(run_id: str, plan: GradingPlan, submissions: list[Submission]) -> RunRecord:
     task = plan.task
     return RunRecord(
         run_id=run_id,

@@ -17,8 +17,8 @@ from grader.core.events import Listener, ignore
 from grader.core.result import Result
 from grader.core.result_diff import ScoreChange, compare_results
 from grader.core.task import Task
-from grader.pipeline import plan_grading, selectable_suite_ids
-from grader.runs.batch import grade_batch, new_run_id
+from grader.pipeline import GradingPlan, plan_grading, selectable_suite_ids
+from grader.runs.batch import BatchGrader, BatchOutcome, grade_batch, new_run_id
 from grader.runs.run_record import RESULT_FILE, read_result, read_run_record
 
 
@@ -30,8 +30,14 @@ class Regrade:
 
 
 def regrade(
-    run_dir: Path, task: Task, jobs: int = 1, emit: Listener = ignore, client: Any = None
+    run_dir: Path,
+    task: Task,
+    jobs: int = 1,
+    emit: Listener = ignore,
+    client: Any = None,
+    grade_many: BatchGrader | None = None,
 ) -> Regrade:
+    """Regrade on this machine (`jobs` side by side), or with `grade_many` (on workers)."""
     record = read_run_record(run_dir)
     before: list[tuple[str, Result]] = []
     missing = []
@@ -44,14 +50,21 @@ def regrade(
         raise GraderError(f"{run_dir} has no result to regrade")
     suites = record.selected(tuple(s.id for s in task.spec.suites), selectable_suite_ids(task))
     sources = [_graded_source(run_dir, source, result) for source, result in before]
-    outcome = grade_batch(
+    if grade_many is None:
+
+        def grade_many(
+            sources: list[str], plan: GradingPlan, results_dir: Path, run_id: str, emit: Listener
+        ) -> BatchOutcome:
+            return grade_batch(
+                sources, plan, results_dir, jobs=jobs, run_id=run_id, emit=emit, client=client
+            )
+
+    outcome = grade_many(
         sources,
         plan_grading(task, suites),
         run_dir.parent,
-        jobs=jobs,
-        run_id=f"{record.run_id}-regrade-{new_run_id()}",
-        emit=emit,
-        client=client,
+        f"{record.run_id}-regrade-{new_run_id()}",
+        emit,
     )
     changes = tuple(
         compare_results(old, new) for (_, old), new in zip(before, outcome.results, strict=True)
