@@ -7,6 +7,7 @@ the reference's requirements (PyPI must be reachable the first time).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,7 @@ def grader(*arguments: str, timeout: float = 300) -> subprocess.CompletedProcess
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+        env={**os.environ, "COLUMNS": "250"},
     )
 
 
