@@ -95,8 +95,11 @@ def audit_mutations(
         sample.append(f"modules {', '.join(modules)}")
     if max_mutants is not None and max_mutants < len(select_mutants(enumerated, modules)):
         sample.append(f"a fixed sample of {max_mutants}: the first by mutant hash")
-    if summary.not_run:
-        sample.append(f"{len(summary.not_run)} left unrun by the budget of {budget_s:g} s")
+    if summary.not_run and budget_s is not None:
+        sample.append(
+            f"{len(summary.not_run)} left unrun by the budget of {budget_s:g} s: the last by "
+            "mutant hash"
+        )
     document = mutation_document(
         task_id=task.id,
         engine=_engine(),

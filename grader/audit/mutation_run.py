@@ -158,12 +158,15 @@ def run_mutants(
     budget_s: float | None = None,
     progress: AuditProgress | None = None,
 ) -> MutationRunOutcome:
-    """Judge each mutant (from the cache where it was judged before), within `budget_s`."""
+    """Judge each mutant (from the cache where it was judged before), within `budget_s`.
+
+    They are started in the order of their hashes, so the mutants a budget leaves unrun are
+    the last by hash, and those judged are a sample that is the same on every run."""
     progress = progress or AuditProgress()
     started = time.monotonic()
     outcome = MutationRunOutcome(baseline=_cached_baseline(context))
     todo = []
-    for mutant in mutants:
+    for mutant in sorted(mutants, key=lambda m: m.sha256):  # a budget cut keeps a fixed sample
         cached = _read_cached(context, mutant)
         if cached is None:
             todo.append(mutant)
