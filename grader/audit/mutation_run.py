@@ -25,9 +25,6 @@ import json
 import os
 import queue
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -39,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.audit.kill_order import KillHistory
+from grader.audit.mutant_checks import first_loss, replay_fuzz, run_reference_tests
 from grader.audit.mutants import Mutant, is_app_module
 from grader.audit.mutation_score import MutantRun, Verdict
 from grader.audit.serve import LiveProcesses, Served, serve, venv_for, wait_ready, wsgi_target
@@ -46,14 +44,12 @@ from grader.core.errors import GraderError
 from grader.core.result import Outcome, TestOutcome
 from grader.core.task import Task
 from grader.stages.build.flask_dockerfile import WsgiTarget
-from grader.stages.fuzz.stage import FuzzPlan, load_fuzz_plan, run_fuzz
+from grader.stages.fuzz.stage import FuzzPlan, load_fuzz_plan
 from grader.stages.intake.tree_hash import hash_tree
 from grader.stages.reference_tests.suites import plan_suite
 from grader.version import VERSION
 
 AUDIT_FORMAT = "1"
-TEST_TIMEOUT_CAP_S = 30.0  # per test against a mutant: a hung handler is killed, not waited on
-UNREACHABLE_STREAK = 5
 OUTPUT_TAIL = 2000
 FUZZ_PREFIX = "fuzz::"
 SKIPPED_IN_COPY = ("__pycache__", "*.pyc", ".pytest_cache", ".git", "tests", "test")
@@ -238,7 +234,7 @@ def judge_baseline(context: AuditContext, space: Path) -> Baseline:
             raise GraderError(f"the reference suites did not finish on the reference: {stopped}")
         pytest_s = time.monotonic() - started
         fuzz_started = time.monotonic()
-        fuzzed = _run_fuzz(context, served, space) if context.fuzz else []
+        fuzzed = _run_fuzz(context, served) if context.fuzz else []
         fuzz_s = time.monotonic() - fuzz_started
     outcomes = {test.id: test for test in (*reported, *fuzzed)}
     judging, excluded = [], {}
@@ -294,11 +290,11 @@ def judge_mutant(
                             tests_run=tests_run,
                             detail=stopped,
                         )
-                    killer = _first_loss(reported, pytest_ids, stopped)
+                    killer = first_loss(reported, pytest_ids, stopped)
                 elif step == "fuzz" and fuzz_ids:
-                    fuzzed = _run_fuzz(context, served, space)
+                    fuzzed = _run_fuzz(context, served)
                     tests_run += len(fuzzed)
-                    killer = _first_loss(fuzzed, fuzz_ids, "")
+                    killer = first_loss(fuzzed, fuzz_ids, "the fuzz replay ended before it")
                 else:
                     continue
                 if killer is not None:
@@ -319,30 +315,6 @@ def judge_mutant(
         module.write_bytes(original)
 
 
-def _first_loss(
-    reported: Sequence[TestOutcome], wanted: Sequence[str], stopped: str
-) -> TestOutcome | None:
-    """The first test (in run order) that judged and did not pass; a test that never ran
-    because the run stopped (not because pytest stopped at a failure) is a loss too."""
-    by_id = {test.id: test for test in reported}
-    for test_id in wanted:
-        test = by_id.get(test_id)
-        if test is None:
-            continue
-        if test.outcome in (Outcome.FAILED, Outcome.ERROR):
-            return test
-        if test.outcome is Outcome.NOT_RUN and stopped:
-            return TestOutcome(
-                test.id,
-                test.suite,
-                test.criterion,
-                Outcome.NOT_RUN,
-                test.visibility,
-                message=stopped,
-            )
-    return None
-
-
 @contextmanager
 def _served(context: AuditContext, space: Path) -> Iterator[tuple[Served, str]]:
     runtime = context.task.spec.runtime
@@ -356,114 +328,26 @@ def _served(context: AuditContext, space: Path) -> Iterator[tuple[Served, str]]:
 def _run_pytest(
     context: AuditContext, served: Served, test_ids: Sequence[str], *, fail_fast: bool
 ) -> tuple[list[TestOutcome], str, bool]:
-    """The tests, in the order given; (their outcomes, why the run stopped early, timed out)."""
     runtime = context.task.spec.runtime
-    tests_root = context.task.tests_root
-    per_test = min(runtime.test_timeout_s, TEST_TIMEOUT_CAP_S)
     baseline = context.baseline
     suites = len(context.task.spec.suites)
     bound = baseline.pytest_s * 3 + 60 if baseline else runtime.suite_timeout_s * suites
-    with tempfile.TemporaryDirectory(prefix="grader-audit-pytest-") as scratch:
-        report = Path(scratch) / "report.json"
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            *(str(tests_root / test_id) for test_id in test_ids),
-            "-p",
-            "grader.pytest_plugin",
-            "-p",
-            "no:cacheprovider",
-            "-c",
-            os.devnull,
-            "--rootdir",
-            str(tests_root),
-            "--confcutdir",
-            str(tests_root),
-            "--grader-report",
-            str(report),
-            "-q",
-            "--no-header",
-            "-rN",
-            "-p",
-            "no:randomly",
-            f"--base-url={served.base_url}",
-            f"--grader-test-timeout={per_test}",
-            f"--grader-health-path={runtime.health_path}",
-            f"--grader-startup-timeout={runtime.startup_timeout_s}",
-            f"--grader-stop-after-unreachable={UNREACHABLE_STREAK}",
-            *(["-x"] if fail_fast else []),
-        ]
-        timed_out = _run_bounded(command, bound, scratch, context.live)
-        data = _read_json(report)
-    if data is None:
-        if timed_out:
-            return [], f"the suites outlived {bound:g} s", True
-        raise GraderError("pytest ended without writing its report")
-    planned = {test.id: test for test in context.tests}
-    reported = []
-    for test in data.get("tests", []):
-        plan = planned.get(str(test["nodeid"]))
-        if plan is None:
-            continue
-        reported.append(
-            TestOutcome(
-                id=plan.id,
-                suite=plan.suite,
-                criterion=plan.criterion,
-                outcome=Outcome(test["outcome"]),
-                visibility=plan.visibility,
-                duration_s=float(test["duration_s"]),
-                message=str(test["message"]),
-            )
-        )
-    stopped = str(data.get("stopped") or "")
-    if timed_out:
-        stopped = f"the suites outlived {bound:g} s"
-    return reported, stopped, timed_out
+    return run_reference_tests(
+        context.task,
+        context.tests,
+        served.base_url,
+        test_ids,
+        fail_fast=fail_fast,
+        bound_s=bound,
+        live=context.live,
+    )
 
 
-def _run_fuzz(context: AuditContext, served: Served, space: Path) -> list[TestOutcome]:
+def _run_fuzz(context: AuditContext, served: Served) -> list[TestOutcome]:
     assert context.fuzz is not None
     baseline = context.baseline
     budget = min(context.fuzz.spec.budget_s, baseline.fuzz_s * 3 + 30) if baseline else None
-    with tempfile.TemporaryDirectory(prefix="grader-audit-fuzz-") as workdir:
-        fuzzed = run_fuzz(
-            context.fuzz,
-            served.base_url,
-            served.port,
-            served.running,
-            Path(workdir),
-            budget_s=budget,
-            health_path=context.task.spec.runtime.health_path,
-        )
-    return list(fuzzed.outcomes)
-
-
-def _run_bounded(command: list[str], timeout_s: float, cwd: str, live: LiveProcesses) -> bool:
-    """Run to completion or kill its process group at `timeout_s`; True when it was killed."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "GRADER_"))}
-    env.update(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONDONTWRITEBYTECODE="1")
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        cwd=cwd,
-        start_new_session=True,
-    )
-    live.add(process)
-    try:
-        process.wait(timeout=timeout_s)
-        return False
-    except subprocess.TimeoutExpired:
-        return True
-    finally:
-        live.discard(process)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    return replay_fuzz(context.task, context.fuzz, served, budget)
 
 
 @contextmanager

@@ -95,3 +95,22 @@ def test_the_likeliest_killers_run_first_then_the_quickest() -> None:
     assert order == ["function-killer", "module-killer", "slow", "quick", "other"]
     assert history.order(mutant("c.py", 0, "k"), tests, durations)[0] == "slow"
     assert sorted(order) == sorted(tests)
+
+
+def test_the_first_loss_is_the_first_failure_in_run_order_or_a_test_a_stop_left_unrun() -> None:
+    from grader.audit.mutant_checks import first_loss
+    from grader.core.result import Outcome
+    from grader.core.result import TestOutcome as Run
+
+    def run(test_id: str, outcome: Outcome) -> Run:
+        return Run(test_id, "hidden", "crud.read", outcome, "hidden")
+
+    reported = [run("a", Outcome.PASSED), run("b", Outcome.ERROR), run("c", Outcome.FAILED),
+                run("d", Outcome.NOT_RUN)]  # fmt: skip
+    loss = first_loss(reported, ["a", "c", "b", "d"], "")
+    assert loss is not None
+    assert loss.id == "c"
+    assert first_loss(reported[:1] + reported[3:], ["a", "d"], "") is None  # -x stopped it
+    stopped = first_loss(reported[:1] + reported[3:], ["a", "d"], "the app stopped answering")
+    assert stopped is not None
+    assert (stopped.id, stopped.message) == ("d", "the app stopped answering")
