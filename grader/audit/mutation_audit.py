@@ -81,7 +81,9 @@ def audit_mutations(
     equivalence = match_equivalents(equivalents, enumerated)
     to_run = [mutant for mutant in mutants if mutant.id not in equivalence.reasons]
     context = prepare(task, solution, cache or out / "cache")
-    ran = run_mutants(context, to_run, jobs=jobs, budget_s=budget_s, progress=progress)
+    ran = run_mutants(
+        context, to_run, jobs=jobs, budget_s=budget_s, progress=progress, known=enumerated
+    )
     criterion_category = {
         criterion.id: category.id
         for category in task.spec.rubric.categories

@@ -153,11 +153,14 @@ def run_mutants(
     jobs: int = 1,
     budget_s: float | None = None,
     progress: AuditProgress | None = None,
+    known: Sequence[Mutant] = (),
 ) -> MutationRunOutcome:
     """Judge each mutant (from the cache where it was judged before), within `budget_s`.
 
     They are started in the order of their hashes, so the mutants a budget leaves unrun are
-    the last by hash, and those judged are a sample that is the same on every run."""
+    the last by hash, and those judged are a sample that is the same on every run. The tests
+    that killed cached mutants (of `mutants`, and of `known`: the others of the solution)
+    are tried first on the mutants of the same functions."""
     progress = progress or AuditProgress()
     started = time.monotonic()
     outcome = MutationRunOutcome(baseline=_cached_baseline(context))
@@ -188,6 +191,10 @@ def run_mutants(
             progress.on_note("no fuzz check passes on the reference: fuzz judges no mutant")
         ready = _with_baseline(context, baseline)
         history = KillHistory()
+        for mutant in {m.id: m for m in (*known, *mutants)}.values():
+            cached = outcome.runs.get(mutant.id) or _read_cached(context, mutant)
+            if cached is not None and cached.killed_by:
+                history.record(mutant, cached.killed_by)
         lock = threading.Lock()
 
         def work(mutant: Mutant) -> None:
