@@ -365,7 +365,8 @@ def validate_corpus(task: Task, *, quick: bool, jobs: int, out: Path) -> bool:
         return True
     flaws = sum(len(entry.truth.flaw) for entry in entries)
     if quick:
-        click.echo(f"  corpus: {len(entries)} submissions, {flaws} flaws; not graded (--quick)")
+        count = f"{len(entries)} submission{'s' if len(entries) > 1 else ''}"
+        click.echo(f"  corpus: {count}, {flaws} flaws; not graded (--quick)")
         return True
     console = Console()
     names = [s.id for s in name_submissions(corpus_sources(task, entries))]
