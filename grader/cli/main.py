@@ -415,9 +415,20 @@ def tasks_show(task_ref: str, tasks_dir: Path | None) -> None:
     show_default=True,
     help="Where calibration runs write their results.",
 )
+@click.option(
+    "--corpus/--no-corpus",
+    default=True,
+    show_default=True,
+    help="Also grade the task's flaw corpus (its files are checked either way).",
+)
 @tasks_dir_option
 def tasks_validate(
-    task_refs: tuple[str, ...], quick: bool, jobs: int, out: Path, tasks_dir: Path | None
+    task_refs: tuple[str, ...],
+    quick: bool,
+    jobs: int,
+    out: Path,
+    corpus: bool,
+    tasks_dir: Path | None,
 ) -> None:
     """Check tasks (all when none is named): files, suites, rubric coverage, and calibration.
 
@@ -452,20 +463,53 @@ def tasks_validate(
         click.echo(f"{ref}: ok ({counts} tests)")
         if calibration is None or quick:
             click.echo("  calibration: " + ("skipped (--quick)" if quick else "none"))
-            continue
-        console = Console()
-        with ProgressView(console, [v.name for v in calibration.variant]) as view:
-            done = calibrate(task, calibration, out, jobs=jobs, emit=view)
-        console.print(calibration_table(done))
-        for problem in done.problems:
-            click.echo(f"  - {neutralised(problem)}")
-        for verdict in done.verdicts:
-            for problem in verdict.problems:
-                click.echo(f"  - {verdict.name}: {neutralised(problem)}")
-        failed = failed or not done.ok
-        click.echo(f"  calibration: {'ok' if done.ok else 'FAILED'} (results: {done.run_dir})")
+        else:
+            console = Console()
+            with ProgressView(console, [v.name for v in calibration.variant]) as view:
+                done = calibrate(task, calibration, out, jobs=jobs, emit=view)
+            console.print(calibration_table(done))
+            for problem in done.problems:
+                click.echo(f"  - {neutralised(problem)}")
+            for verdict in done.verdicts:
+                for problem in verdict.problems:
+                    click.echo(f"  - {verdict.name}: {neutralised(problem)}")
+            failed = failed or not done.ok
+            click.echo(f"  calibration: {'ok' if done.ok else 'FAILED'} (results: {done.run_dir})")
+        not_graded = "--quick" if quick else ("" if corpus else "--no-corpus")
+        failed = not validate_corpus(task, not_graded=not_graded, jobs=jobs, out=out) or failed
     if failed:
         sys.exit(EXIT_GRADER_ERROR)
+
+
+def validate_corpus(task: Task, *, not_graded: str, jobs: int, out: Path) -> bool:
+    """The corpus's ground truths parse (always); graded (unless `not_graded` names the option
+    that says not to), each baseline keeps
+    full marks and each flawed version loses points only where its flaws are. True if so."""
+    from grader.audit.audit_tables import corpus_validation_table
+    from grader.audit.corpus import judge_corpus
+    from grader.audit.corpus_run import corpus_sources, grade_corpus, load_corpus
+
+    try:
+        entries = load_corpus(task)
+    except GraderError as error:
+        click.echo(f"  corpus: INVALID: {error.message}")
+        return False
+    if not entries:
+        return True
+    flaws = sum(len(entry.truth.flaw) for entry in entries)
+    if not_graded:
+        count = f"{len(entries)} submission{'s' if len(entries) > 1 else ''}"
+        click.echo(f"  corpus: {count}, {flaws} flaws; not graded ({not_graded})")
+        return True
+    console = Console()
+    names = [s.id for s in name_submissions(corpus_sources(task, entries))]
+    with ProgressView(console, names) as view:
+        graded = grade_corpus(task, entries, out, jobs=jobs, emit=view)
+    verdicts = judge_corpus(graded.entries, graded.baselines, graded.flawed)
+    console.print(corpus_validation_table(verdicts))
+    ok = all(verdict.ok for verdict in verdicts)
+    click.echo(f"  corpus: {'ok' if ok else 'FAILED'} (results: {graded.run_dir})")
+    return ok
 
 
 def calibration_table(done: Calibration) -> Table:
@@ -714,6 +758,80 @@ def tasks_record_fuzz(task_ref: str, tasks_dir: Path | None) -> None:
     click.echo(
         f"{len(cases.cases)} cases for {len(cases.operations())} operations "
         f"({cases.generator}) in {time.monotonic() - started:.1f} s: {path}"
+    )
+
+
+@tasks.command("audit")
+@click.argument("task_ref")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 32),
+    default=1,
+    show_default=True,
+    help="Mutants judged side by side, each with its own port and database.",
+)
+@click.option(
+    "--budget-s",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Start no new mutant after this many seconds (the rest are reported not run).",
+)
+@click.option(
+    "--max-mutants",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Judge at most this many: a fixed sample, the same on every run.",
+)
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    metavar="PATH",
+    help="Only mutants of this module or folder of the solution (repeatable).",
+)
+@click.option(
+    "--corpus",
+    is_flag=True,
+    help="Also grade the task's flaw corpus through Docker and report its recall.",
+)
+@click.option("--skip-mutants", is_flag=True, help="No mutation analysis (with --corpus).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the reports go (default: results/audit-TASK).",
+)
+@tasks_dir_option
+def tasks_audit(
+    task_ref: str,
+    jobs: int,
+    budget_s: float | None,
+    max_mutants: int | None,
+    modules: tuple[str, ...],
+    corpus: bool,
+    skip_mutants: bool,
+    out: Path | None,
+    tasks_dir: Path | None,
+) -> None:
+    """Audit a task's suites: the mutation score of its reference solution, per module and
+    per rubric category, the surviving mutants; with --corpus, the recall of its flaw corpus.
+
+    Mutants are served on loopback (no Docker); the corpus is graded in Docker.
+    """
+    from grader.cli.audit_command import run_audit
+
+    task = load_task(task_ref, TaskLocation.find(tasks_dir))
+    run_audit(
+        task,
+        Console(),
+        jobs=jobs,
+        budget_s=budget_s,
+        max_mutants=max_mutants,
+        modules=modules,
+        corpus=corpus,
+        skip_mutants=skip_mutants,
+        out=out,
     )
 
 

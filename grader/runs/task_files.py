@@ -13,7 +13,9 @@ from grader.core.task import Task, parse_task_spec
 from grader.stages.intake.tree_hash import hash_tree
 
 TASK_FILE = "task.toml"
-NOT_PART_OF_TASK_HASH = frozenset({"solutions", "__pycache__", ".pytest_cache"})
+# what graders author about a task but grading never reads: its calibration solutions, its
+# flaw corpus and its audit files (equivalent mutants); editing them changes no result
+NOT_PART_OF_TASK_HASH = frozenset({"solutions", "corpus", "audit", "__pycache__", ".pytest_cache"})
 
 
 @dataclass(frozen=True)

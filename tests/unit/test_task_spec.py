@@ -173,7 +173,7 @@ def test_bundled_task_loads_with_a_stable_hash():
     assert first.sha256 == second.sha256
 
 
-def test_task_hash_follows_reference_tests_but_not_solutions(tmp_path):
+def test_task_hash_follows_reference_tests_but_not_solutions_corpus_or_audit(tmp_path):
     shutil.copytree(REPO / "tasks", tmp_path / "tasks")
     shutil.copytree(
         REPO / "reference_tests",
@@ -185,6 +185,10 @@ def test_task_hash_follows_reference_tests_but_not_solutions(tmp_path):
     assert original == load_task("notes-api", TaskLocation.find(REPO / "tasks")).sha256
 
     (tmp_path / "tasks" / "notes-api" / "solutions" / "extra.py").write_text("x = 1\n")
+    assert load_task("notes-api", location).sha256 == original
+    for folder in ("corpus/one/flawed", "audit"):
+        (tmp_path / "tasks" / "notes-api" / folder).mkdir(parents=True)
+        (tmp_path / "tasks" / "notes-api" / folder / "extra.toml").write_text("x = 1\n")
     assert load_task("notes-api", location).sha256 == original
 
     hidden = tmp_path / "reference_tests" / "notes-api" / "hidden" / "test_notes_hidden.py"
