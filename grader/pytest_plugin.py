@@ -61,6 +61,7 @@ class _TestRecord:
     outcome: str = "not_run"
     duration_s: float = 0.0
     message: str = ""
+    needs_container: bool = False  # it restarts the app: only under the grader
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -185,7 +186,10 @@ class _Reporter:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         for item in session.items:  # after -k / -m deselection
             criterion, weight = criterion_of(item)
-            self.tests[item.nodeid] = _TestRecord(item.nodeid, criterion, weight)
+            restarts = "restart_app" in getattr(item, "fixturenames", ())
+            self.tests[item.nodeid] = _TestRecord(
+                item.nodeid, criterion, weight, needs_container=restarts
+            )
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

@@ -27,7 +27,12 @@ from rich.text import Text
 
 from grader.cli.clean import clean_command
 from grader.cli.doctor import run_checks
-from grader.cli.operator_input import check_sources, check_url_option, require_run
+from grader.cli.operator_input import (
+    check_results_dir,
+    check_sources,
+    check_url_option,
+    require_run,
+)
 from grader.core.errors import GraderError, TaskError
 from grader.core.result import Result, Status
 from grader.core.task import Task
@@ -41,7 +46,7 @@ from grader.reports.views import Audience
 from grader.reports.writer import run_file
 from grader.runs.batch import grade_batch, name_submissions, new_run_id
 from grader.runs.calibrate import Calibration, calibrate, load_calibration
-from grader.runs.check import check_folder, check_url, find_check_task, public_plan
+from grader.runs.check import check_folder, check_url, find_check_task, for_url, public_plan
 from grader.runs.kit import export_kit
 from grader.runs.regrade import regrade
 from grader.runs.run_record import read_run_record
@@ -416,9 +421,9 @@ def doctor(tasks_dir: Path | None) -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(".grader") / "results",
-    show_default=True,
-    help="Where a Docker check writes its results.",
+    default=None,
+    help="Where a Docker check writes its results, outside PATH "
+    "(default: $XDG_CACHE_HOME/grader/checks or ~/.cache/grader/checks).",
 )
 @tasks_dir_option
 def check(
@@ -426,7 +431,7 @@ def check(
     task_ref: str | None,
     url: str | None,
     fail_under: float | None,
-    out: Path,
+    out: Path | None,
     tasks_dir: Path | None,
 ) -> None:
     """Check your submission against the public tests, with feedback you can act on.
@@ -437,19 +442,27 @@ def check(
     console = Console()
     if url:
         url = check_url_option(url)
+    else:
+        out = check_results_dir(path, out)
     task, hidden = find_check_task(task_ref, path, TaskLocation.find(tasks_dir))
     checked = public_plan(task, hidden)
     if url:
+        checked = for_url(checked)
         result = check_url(checked, url)
     else:
+        assert out is not None
         with ProgressView(console, [name_submissions([str(path)])[0].id]) as view:
-            result = check_folder(checked, path, out, emit=view)
-    for line in feedback_lines(result, task.spec, checked.hidden_checks):
+            outcome = check_folder(checked, path, out, emit=view)
+        result, run_dir = outcome.results[0], outcome.run_dir
+    local_only = {test.criterion for test in checked.local_only}
+    for line in feedback_lines(result, task.spec, checked.hidden_checks, local_only):
         console.print(neutralised(line), markup=False, highlight=False, soft_wrap=True)
+    if not url:
+        render_reports(console, run_dir, candidate=False, step_summary=False)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(feedback_markdown(result, task.spec, checked.hidden_checks))
+            handle.write(feedback_markdown(result, task.spec, checked.hidden_checks, local_only))
     say_who_fell_below((result,), fail_under)
     sys.exit(exit_code_for((result,), fail_under))
 
@@ -528,10 +541,18 @@ def tasks_record_fuzz(task_ref: str, tasks_dir: Path | None) -> None:
 @tasks.command("export-kit")
 @click.argument("task_ref")
 @click.argument("out", type=click.Path(path_type=Path))
+@click.option(
+    "--wheel",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="A wheel of the grader to put in the kit (default: built from this checkout).",
+)
 @tasks_dir_option
-def tasks_export_kit(task_ref: str, out: Path, tasks_dir: Path | None) -> None:
-    """Write the candidate kit for a task into OUT (and OUT.zip): no hidden test goes in."""
-    archive = export_kit(load_task(task_ref, TaskLocation.find(tasks_dir)), out)
+def tasks_export_kit(task_ref: str, out: Path, wheel: Path | None, tasks_dir: Path | None) -> None:
+    """Write the candidate kit for a task into OUT (and OUT.zip): no hidden test goes in.
+
+    The kit carries a wheel of the grader and the command that installs it."""
+    archive = export_kit(load_task(task_ref, TaskLocation.find(tasks_dir)), out, wheel)
     click.echo(f"kit: {out}")
     click.echo(f"zip: {archive}")
 

@@ -9,6 +9,7 @@ are safe for a terminal and for a CI job summary alike.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from grader.core.result import Outcome, Result, Status, TestOutcome
 from grader.core.task import TaskSpec
@@ -19,7 +20,13 @@ FAILED_MARK = "✗"
 MESSAGE_LIMIT = 300
 
 
-def feedback_lines(result: Result, spec: TaskSpec, hidden_checks: int) -> list[str]:
+LOCAL_ONLY = "runs with `grader check .`: it restarts the app"
+
+
+def feedback_lines(
+    result: Result, spec: TaskSpec, hidden_checks: int, local_only: Collection[str] = ()
+) -> list[str]:
+    """`local_only`: criteria with checks left out under --url (they need the container)."""
     if result.status is not Status.GRADED or result.score is None:
         lines = [f"{spec.id}: not checked: {result.status.value}", ""]
         lines += ["    " + line for line in clean(result.message).splitlines()]
@@ -37,12 +44,18 @@ def feedback_lines(result: Result, spec: TaskSpec, hidden_checks: int) -> list[s
     for category in spec.rubric.categories:
         lines.append("")
         scored = points.get(category.id)
-        figure = f"{scored.points:g}/{scored.max_points:g}" if scored else "checked when you submit"
+        later = (
+            LOCAL_ONLY
+            if all(c.id in local_only for c in category.criteria)
+            else "checked when you submit"
+        )
+        figure = f"{scored.points:g}/{scored.max_points:g}" if scored else later
         lines.append(f"{category.title}  {figure}")
         for criterion in category.criteria:
             tests = public.get(criterion.id, [])
             if not tests:
-                lines.append(f"  · {criterion.title} (checked when you submit)")
+                later = LOCAL_ONLY if criterion.id in local_only else "checked when you submit"
+                lines.append(f"  · {criterion.title} ({later})")
                 continue
             failed = [test for test in tests if test.outcome is not Outcome.PASSED]
             lines.append(f"  {FAILED_MARK if failed else PASSED_MARK} {criterion.title}")
@@ -50,6 +63,8 @@ def feedback_lines(result: Result, spec: TaskSpec, hidden_checks: int) -> list[s
                 lines.append(f"      {_name(test)}: {test.outcome.value}: {_short(test.message)}")
             if failed and criterion.hint:
                 lines.append(f"      hint: {criterion.hint}")
+            if criterion.id in local_only:
+                lines.append(f"      more: {LOCAL_ONLY}")
     return lines + _hidden(hidden_checks)
 
 
@@ -68,12 +83,14 @@ def _short(message: str) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 3] + "..."
 
 
-def feedback_markdown(result: Result, spec: TaskSpec, hidden_checks: int) -> str:
+def feedback_markdown(
+    result: Result, spec: TaskSpec, hidden_checks: int, local_only: Collection[str] = ()
+) -> str:
     """The same feedback for a CI job summary: a heading with the score, the lines verbatim."""
     if result.score is not None and result.status is Status.GRADED:
         headline = f"**{result.score.percent:.1f} %** of the public checks"
     else:
         headline = f"**not checked**: `{result.status.value}`"
     fence = "`" * 3
-    body = "\n".join(feedback_lines(result, spec, hidden_checks)).replace(fence, "'''")
+    body = "\n".join(feedback_lines(result, spec, hidden_checks, local_only)).replace(fence, "'''")
     return f"## grader check: {spec.title}\n\n{headline}\n\n{fence}text\n{body}\n{fence}\n"

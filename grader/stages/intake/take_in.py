@@ -35,7 +35,7 @@ from grader.stages.intake.tree_hash import SKIPPED_DIRS, hash_tree
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")
 GIT_PREFIXES = ("https://", "http://", "ssh://", "git://", "git@", "file://")
-NOT_COPIED = SKIPPED_DIRS | {".venv", "venv", "node_modules"}
+NOT_COPIED = SKIPPED_DIRS | {".venv", "venv", "node_modules", ".grader"}  # .grader: check results
 CHUNK = 1 << 16
 DEPTH_CEILING = 256  # os.walk and shutil.rmtree recurse once per level in Python 3.11
 # What the archive modules raise for bytes they cannot decode: a damaged member or stream.
