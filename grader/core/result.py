@@ -117,6 +117,7 @@ class CriterionScore:
     tests_passed: int
     tests_total: int
     lost: tuple[PointLoss, ...] = ()
+    hint: str = ""  # the task's advice for when it fails, for candidates
 
 
 @dataclass(frozen=True)

@@ -79,12 +79,15 @@ def render_submission_summary(view: ReportView) -> str:
     ]
     if lost or hidden_losses:
         lines += ["", "### Points lost", ""]
-        for category, criterion, reason in lost:
+        for index, (category, criterion, reason) in enumerate(lost):
             lines.append(
                 f"- {inline(category.title, ID_LIMIT, starts_block=True)} / "
                 f"{inline(criterion.title, 120)}: "
                 f"{inline(reason, REASON_LIMIT)}"
             )
+            last_of_criterion = index + 1 == len(lost) or lost[index + 1][1] is not criterion
+            if criterion.hint and last_of_criterion:
+                lines.append(f"  - hint: {inline(criterion.hint, REASON_LIMIT)}")
         for category in hidden_losses:
             hidden = category.hidden
             assert hidden is not None

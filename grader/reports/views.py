@@ -105,6 +105,7 @@ class CriterionView:
     tests_passed: int
     tests_total: int
     lost: tuple[str, ...]
+    hint: str = ""  # the task's advice, for when points were lost
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,7 @@ def _criterion_view(criterion: CriterionScore) -> CriterionView:
         tests_passed=criterion.tests_passed,
         tests_total=criterion.tests_total,
         lost=tuple(clean(loss.describe()) for loss in criterion.lost),
+        hint=clean(criterion.hint),
     )
 
 
@@ -352,6 +354,7 @@ def _public_criterion(
         lost=tuple(
             redact(clean(loss.describe())) for loss in criterion.lost if loss.visibility == "public"
         ),
+        hint=clean(criterion.hint),
     )
 
 
