@@ -38,6 +38,7 @@ from grader.core.result import Result, Status
 from grader.core.task import Task
 from grader.core.task_checks import coverage_problems
 from grader.pipeline import plan_grading, public_suite_ids
+from grader.reports.action_outputs import action_outputs, render_outputs
 from grader.reports.command import render_reports, report_command
 from grader.reports.console import ProgressView, print_summary, result_in_brief
 from grader.reports.feedback import feedback_lines, feedback_markdown
@@ -463,6 +464,10 @@ def check(
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(feedback_markdown(result, task.spec, checked.hidden_checks, local_only))
+    outputs = os.environ.get("GITHUB_OUTPUT")
+    if outputs:
+        with open(outputs, "a", encoding="utf-8") as handle:
+            handle.write(render_outputs(action_outputs(result, None if url else run_dir)))
     say_who_fell_below((result,), fail_under)
     sys.exit(exit_code_for((result,), fail_under))
 
