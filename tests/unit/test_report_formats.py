@@ -204,13 +204,29 @@ def test_gradescope_hides_hidden_tests_and_candidates_get_category_lines() -> No
     grader = gradescope_results(grader_view(graded_result()))
     candidate = gradescope_results(candidate_view(graded_result()))
 
-    hidden = [t for t in grader["tests"] if t["name"].startswith("hidden/")]
+    hidden = [t for t in grader["tests"] if t["visibility"] == "hidden"]
     assert len(hidden) == 3
-    assert {t["visibility"] for t in hidden} == {"hidden"}
-    names = [t["name"] for t in candidate["tests"]]
-    assert "Hidden tests: API" in names
-    assert "Hidden tests: Errors" in names
+    assert {(t["score"], t["max_score"]) for t in hidden} == {(0, 0)}, "hidden tests: no points"
+    for data in (grader, candidate):
+        names = [t["name"] for t in data["tests"] if t["visibility"] == "visible"]
+        assert "Hidden tests: API" in names
+        assert "Hidden tests: Errors" in names
+        visible = [t for t in data["tests"] if t["visibility"] == "visible"]
+        assert sum(t["score"] for t in visible) == pytest.approx(data["score"])
+        assert sum(t["max_score"] for t in visible) == pytest.approx(100), "the task's total"
     assert {t["visibility"] for t in candidate["tests"]} == {"visible"}
+
+
+def test_gradescope_names_tests_by_criterion_with_tags_and_numbers() -> None:
+    data = gradescope_results(grader_view(graded_result()))
+
+    by_name = {t["name"]: t for t in data["tests"]}
+    assert "JSON errors (1 of 2)" in by_name
+    create = [t for t in data["tests"] if t["tags"] == ["api", "api.create"]]
+    assert [(t["name"], t["number"]) for t in create] == [
+        (f"Create ({n} of 3)", f"1.1.{n}") for n in (1, 2, 3)
+    ]
+    assert not [t for t in data["tests"] if "::" in t["name"]], "no node ids as names"
 
 
 def test_gradescope_gets_no_score_at_all_for_a_harness_error() -> None:
