@@ -45,7 +45,7 @@ from grader.reports.feedback import feedback_lines, feedback_markdown
 from grader.reports.untrusted_text import clean as neutralised
 from grader.reports.views import Audience
 from grader.reports.writer import run_file
-from grader.runs.batch import grade_batch, name_submissions, new_run_id
+from grader.runs.batch import RunInterrupted, grade_batch, name_submissions, new_run_id
 from grader.runs.calibrate import Calibration, calibrate, load_calibration
 from grader.runs.check import check_folder, check_url, find_check_task, for_url, public_plan
 from grader.runs.kit import export_kit
@@ -151,6 +151,7 @@ def grade(
     """
     if (task_ref is None) == (spec is None):
         raise click.UsageError("name a task with --task, or an OpenAPI document with --spec")
+    click.echo(f"grader {VERSION}: reading the task and its tests ...")
     with tempfile.TemporaryDirectory(prefix="grader-spec-") as scratch:
         if spec is not None:
             env = dict(_key_value(pair) for pair in env_pairs)
@@ -205,22 +206,40 @@ def _grade(
         highlight=False,
     )
     started = time.monotonic()
-    with ProgressView(console, names) as view:
-        outcome = grade_batch(
-            list(sources),
-            plan,
-            out,
-            jobs=jobs,
-            run_id=run_id,
-            emit=view,
-            keep_images=keep_images,
-            resume=resume,
-            build_jobs=build_jobs,
+    try:
+        with ProgressView(console, names) as view:
+            outcome = grade_batch(
+                list(sources),
+                plan,
+                out,
+                jobs=jobs,
+                run_id=run_id,
+                emit=view,
+                keep_images=keep_images,
+                resume=resume,
+                build_jobs=build_jobs,
+            )
+    except RunInterrupted as stopped:
+        resume_command = shlex.join(
+            ["grader", "grade", "--task", task_ref_for(task), "--run-id", stopped.run_id,
+             "--out", str(out), "--resume"]
+        )  # fmt: skip
+        click.echo(
+            f"stopped: removed {stopped.removed.describe()} of run {stopped.run_id}; "
+            f"{stopped.kept} of {stopped.total} submission(s) have a result.\n"
+            f"continue with: {resume_command}",
+            err=True,
         )
+        sys.exit(EXIT_INTERRUPTED)
     print_summary(console, outcome.results, outcome.run_dir, time.monotonic() - started)
     render_reports(console, outcome.run_dir, candidate=public_only)
     say_who_fell_below(outcome.results, fail_under)
     sys.exit(exit_code_for(outcome.results, fail_under))
+
+
+def task_ref_for(task: Task) -> str:
+    """How --resume names the task: by id when it is a bundled task, else by its folder."""
+    return task.id if task.root.parent == TaskLocation.find().tasks_dir else str(task.root)
 
 
 def say_who_fell_below(results: tuple[Result, ...], fail_under: float | None) -> None:
@@ -566,8 +585,24 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+class _StopOnce:
+    """Ctrl-C: say "stopping" at once, then stop; a second Ctrl-C does not cut the cleanup short."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.asked:
+            click.echo("still stopping: removing what this run made on the engine", err=True)
+            return
+        self.asked = True
+        click.echo("stopping: removing what this run made on the engine ...", err=True)
+        raise KeyboardInterrupt
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, _interrupt)  # clean up on `kill` as on Ctrl-C
+    signal.signal(signal.SIGINT, _StopOnce())
     try:
         cli(standalone_mode=False)
     except click.exceptions.Exit as done:
@@ -579,7 +614,7 @@ def main() -> None:
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except KeyboardInterrupt:
-        click.echo("interrupted: the containers of this run were removed", err=True)
+        click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except GraderError as error:
         click.echo(f"error: {neutralised(error.message)}", err=True)

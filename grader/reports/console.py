@@ -11,8 +11,16 @@ from pathlib import Path
 from types import TracebackType
 
 from rich.console import Console
-from rich.live import Live
 from rich.measure import Measurement
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -27,18 +35,34 @@ _MEASURING = Console(width=10_000)  # measures a table's natural width, never pr
 
 
 class ProgressView:
-    """Listens to events from any thread and shows where each submission is."""
+    """Listens to events from any thread and shows where each submission is.
+
+    On a terminal: rich's progress display, one line for the run (submissions done of all,
+    elapsed time, time left) and one per submission being graded (its stage, and for how long
+    it has been at it). Elsewhere (CI logs): one line per finished stage.
+    """
 
     def __init__(self, console: Console, submissions: list[str]) -> None:
         self.console = console
         self.lock = threading.Lock()
         self.state = {name: "waiting" for name in submissions}
-        self.live: Live | None = None
+        self.live: Progress | None = None
+        self.run_task: TaskID | None = None
+        self.tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> ProgressView:
         if self.console.is_terminal:
-            self.live = Live(self._table(), console=self.console, refresh_per_second=4)
+            self.live = Progress(
+                TextColumn("{task.description}", markup=False),
+                BarColumn(bar_width=20),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(compact=True),
+                console=self.console,
+                refresh_per_second=4,
+            )
             self.live.__enter__()
+            self.run_task = self.live.add_task("graded", total=len(self.state))
         return self
 
     def __exit__(
@@ -68,13 +92,22 @@ class ProgressView:
             elif isinstance(event, SubmissionGraded):
                 self.state[event.submission] = f"done: {result_in_brief(event.result)}"
             if self.live is not None:
-                self.live.update(self._table())
+                self._show(event)
 
-    def _table(self) -> Table:
-        table = Table(show_header=False, box=None)
-        for name, state in self.state.items():
-            table.add_row(Text(clean(name)), Text(clean(state)))
-        return table
+    def _show(self, event: Event) -> None:
+        assert self.live is not None
+        assert self.run_task is not None
+        name = event.submission
+        line = clean(f"{name}: {self.state[name]}")
+        if isinstance(event, SubmissionGraded):
+            self.live.advance(self.run_task)
+            if name in self.tasks:
+                self.live.update(self.tasks.pop(name), visible=False)
+            self.live.console.print(line, markup=False, highlight=False)
+        elif name in self.tasks:
+            self.live.update(self.tasks[name], description=line)
+        else:
+            self.tasks[name] = self.live.add_task(line, total=None)
 
 
 def result_in_brief(result: Result) -> str:
