@@ -1,9 +1,10 @@
 """`scores.csv`: one row per submission, for spreadsheets and scripts.
 
-Pure: views in, text out. Columns: submission, status, percent, points, max_points, then one
-per category with its points (the header is the category id). A submission without a score
-(harness_error) has empty cells, never 0. Text cells that a spreadsheet would read as a
-formula (starting with = + - @ or a tab) get a leading apostrophe.
+Pure: views in, text out. One row per submission in rank order (the leaderboard's: highest
+total first, submissions without a score last). Columns: rank, submission, status, percent,
+points, max points, then one per category with its points, headed by the category's title. A
+submission without a score (harness_error) has empty cells, never 0. Text cells that a
+spreadsheet would read as a formula (starting with = + - @ or a tab) get a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -14,22 +15,21 @@ from collections.abc import Sequence
 
 from grader.reports.figures import format_number
 from grader.reports.untrusted_text import one_line
-from grader.reports.views import ReportView, category_columns
+from grader.reports.views import ReportView, category_columns, ranked_views
 
 ID_LIMIT = 200
-FIXED_COLUMNS = ("submission", "status", "percent", "points", "max_points")
+FIXED_COLUMNS = ("rank", "submission", "status", "percent", "points", "max points")
 
 
 def render_scores_csv(views: Sequence[ReportView]) -> str:
     columns = category_columns(views)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [*FIXED_COLUMNS, *(_text_cell(one_line(column.id, ID_LIMIT)) for column in columns)]
-    )
-    for view in sorted(views, key=lambda v: v.submission_id):
+    writer.writerow([*FIXED_COLUMNS, *(_text_cell(one_line(c.title, ID_LIMIT)) for c in columns)])
+    for rank, view in enumerate(ranked_views(views), start=1):
         total = view.total
         row = [
+            str(rank),
             _text_cell(one_line(view.submission_id, ID_LIMIT)),
             view.status.value,
             format_number(total.percent) if total else "",

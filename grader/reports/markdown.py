@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from grader.core.result import Status
 from grader.reports.figures import format_percent, format_points
 from grader.reports.untrusted_text import one_line, shorten
-from grader.reports.views import ReportView, category_columns
+from grader.reports.views import ReportView, category_columns, ranked_views
 
 ID_LIMIT = 80
 REASON_LIMIT = 300
@@ -101,10 +101,7 @@ def render_submission_summary(view: ReportView) -> str:
 
 def render_run_summary(title: str, views: Sequence[ReportView]) -> str:
     columns = category_columns(views)
-    ordered = sorted(
-        views,
-        key=lambda v: (v.total is None, -(v.total.percent if v.total else 0.0), v.submission_id),
-    )
+    ordered = ranked_views(views)
     lines = [f"## grader: {inline(title, ID_LIMIT)}", ""]
     graded = sum(1 for v in views if v.status is Status.GRADED)
     lines.append(

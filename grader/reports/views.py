@@ -168,6 +168,14 @@ class CategoryColumn:
     title: str
 
 
+def ranked_views(views: Sequence[ReportView]) -> list[ReportView]:
+    """Highest total first; submissions without a score last; ties by submission id."""
+    return sorted(
+        views,
+        key=lambda v: (v.total is None, -(v.total.percent if v.total else 0.0), v.submission_id),
+    )
+
+
 def category_columns(views: Sequence[ReportView]) -> list[CategoryColumn]:
     """Every category scored in a run, in the order they first appear."""
     columns: dict[str, CategoryColumn] = {}

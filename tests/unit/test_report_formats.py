@@ -247,8 +247,11 @@ def test_scores_csv_has_one_row_per_submission_and_no_zero_for_a_harness_error()
 
     rows = list(csv.reader(io.StringIO(render_scores_csv(views))))
 
-    assert rows[0] == ["submission", "status", "percent", "points", "max_points", "api", "errors"]
-    by_id = {row[0]: row for row in rows[1:]}
+    assert rows[0] == [
+        "rank", "submission", "status", "percent", "points", "max points", "API", "Errors"
+    ]  # fmt: skip
+    assert [row[:2] for row in rows[1:]] == [["1", "alice"], ["2", "carol"], ["3", "bob"]]
+    by_id = {row[1]: row[1:] for row in rows[1:]}
     assert by_id["bob"] == ["bob", "harness_error", "", "", "", "", ""]
     assert by_id["carol"][1:] == ["build_failed", "0", "0", "100", "0", "0"]
     result = graded_result()
@@ -259,10 +262,10 @@ def test_scores_csv_has_one_row_per_submission_and_no_zero_for_a_harness_error()
 def test_scores_csv_defuses_formulas() -> None:
     text = render_scores_csv([grader_view(nasty_result())])
 
-    cell = list(csv.reader(io.StringIO(text)))[1][0]
+    cell = list(csv.reader(io.StringIO(text)))[1][1]
     assert cell.startswith("<script>")
     evil = replace(nasty_result(), submission=SubmissionInfo(id="=HYPERLINK(1)", source="s"))
-    assert list(csv.reader(io.StringIO(render_scores_csv([grader_view(evil)]))))[1][0] == (
+    assert list(csv.reader(io.StringIO(render_scores_csv([grader_view(evil)]))))[1][1] == (
         "'=HYPERLINK(1)"
     )
 
