@@ -182,6 +182,7 @@ class _Grading:
     started_at: str = field(default_factory=lambda: now())
     sha256: str | None = None
     snapshot: str | None = None
+    commit: str | None = None
     stages: list[StageRecord] = field(default_factory=list)
     logs: dict[str, str] = field(default_factory=dict)
 
@@ -240,7 +241,9 @@ class _Grading:
             raise Cancelled()
         result = assemble_result(
             self.plan,
-            SubmissionInfo(self.submission.id, self.submission.source, self.sha256, self.snapshot),
+            SubmissionInfo(
+                self.submission.id, self.submission.source, self.sha256, self.snapshot, self.commit
+            ),
             status,
             message,
             tests,
@@ -311,7 +314,7 @@ def _grade(grading: _Grading, client: Any, workdir: Path, held: dict[str, Any]) 
             stage.failed(tree.reason)
     if isinstance(tree, Refusal):
         return grading.fail(Status.INVALID_SUBMISSION, f"the submission was refused: {tree.reason}")
-    grading.sha256 = tree.sha256
+    grading.sha256, grading.commit = tree.sha256, tree.commit
     grading.snapshot = write_snapshot(tree.path, grading.folder, grading.submission.id).name
 
     with settings.build_slots or contextlib.nullcontext(), grading.stage("build") as stage:

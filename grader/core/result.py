@@ -155,6 +155,7 @@ class SubmissionInfo:
     source: str
     sha256: str | None = None
     snapshot: str | None = None  # `<id>.tar.gz` beside result.json: exactly what was graded
+    commit: str | None = None  # a git URL's: the commit its ref resolved to when graded
 
 
 @dataclass(frozen=True)
