@@ -32,6 +32,7 @@ from grader.core.result import (
     Status,
     TaskInfo,
 )
+from grader.reports.candidate_words import stage_for_candidate
 from grader.reports.untrusted_text import clean, last_lines
 
 PRECISION = 4
@@ -241,7 +242,8 @@ def candidate_view(result: Result, logs: Mapping[str, str] | None = None) -> Rep
     )
     tests = tuple(_redacted_line(line, redact) for line in public)
     stages = tuple(
-        StageRecord(s.name, s.status, s.duration_s, redact(clean(s.detail))) for s in result.stages
+        stage_for_candidate(StageRecord(s.name, s.status, s.duration_s, redact(clean(s.detail))))
+        for s in result.stages
     )
     return _view(
         result,
