@@ -4,7 +4,7 @@
 #   GRADER_PATH        folder to check (default .)
 #   GRADER_TASK        task id or folder (default: from .grader.toml in GRADER_PATH)
 #   GRADER_FAIL_UNDER  fail below this percentage of the public checks (default: none)
-#   GRADER_OUT         where results go (default .grader/results)
+#   GRADER_OUT         where results go (default .grader/results, which no snapshot copies)
 # Exit codes are grader's: 0 passed, 1 below the threshold, 3 not gradable, 4 grader error.
 set -euo pipefail
 args=(check "${GRADER_PATH:-.}" --out "${GRADER_OUT:-.grader/results}")

@@ -188,6 +188,7 @@ class _Grading:
     started_at: str = field(default_factory=lambda: now())
     sha256: str | None = None
     snapshot: str | None = None
+    commit: str | None = None
     stages: list[StageRecord] = field(default_factory=list)
     logs: dict[str, str] = field(default_factory=dict)
 
@@ -246,7 +247,9 @@ class _Grading:
             raise Cancelled()
         result = assemble_result(
             self.plan,
-            SubmissionInfo(self.submission.id, self.submission.source, self.sha256, self.snapshot),
+            SubmissionInfo(
+                self.submission.id, self.submission.source, self.sha256, self.snapshot, self.commit
+            ),
             status,
             message,
             tests,
@@ -469,7 +472,7 @@ def _intake(grading: _Grading, workdir: Path, clone: Path | None) -> SourceTree 
             stage.failed(tree.reason)
     if isinstance(tree, Refusal):
         return grading.fail(Status.INVALID_SUBMISSION, f"the submission was refused: {tree.reason}")
-    grading.sha256 = tree.sha256
+    grading.sha256, grading.commit = tree.sha256, tree.commit
     grading.snapshot = write_snapshot(tree.path, grading.folder, grading.submission.id).name
     return tree
 

@@ -33,7 +33,12 @@ from rich.text import Text
 
 from grader.cli.clean import clean_command
 from grader.cli.doctor import run_checks
-from grader.cli.operator_input import check_sources, check_url_option, require_run
+from grader.cli.operator_input import (
+    check_results_dir,
+    check_sources,
+    check_url_option,
+    require_run,
+)
 from grader.core.errors import GraderError, TaskError
 from grader.core.naming import safe_name
 from grader.core.result import Result, Status
@@ -43,15 +48,22 @@ from grader.distributed.broker import HEARTBEAT_TIMEOUT_S
 from grader.distributed.dispatch import Cluster, attach_run, grade_distributed
 from grader.distributed.serve import WorkerSettings, run_worker
 from grader.pipeline import plan_grading, public_suite_ids
+from grader.reports.action_outputs import action_outputs, render_outputs
 from grader.reports.command import render_reports, report_command
 from grader.reports.console import ProgressView, print_summary, result_in_brief
 from grader.reports.feedback import feedback_lines, feedback_markdown
 from grader.reports.untrusted_text import clean as neutralised
 from grader.reports.views import Audience
 from grader.reports.writer import run_file
-from grader.runs.batch import BatchOutcome, grade_batch, name_submissions, new_run_id
+from grader.runs.batch import (
+    BatchOutcome,
+    RunInterrupted,
+    grade_batch,
+    name_submissions,
+    new_run_id,
+)
 from grader.runs.calibrate import Calibration, calibrate, load_calibration
-from grader.runs.check import check_folder, check_url, find_check_task, public_plan
+from grader.runs.check import check_folder, check_url, find_check_task, for_url, public_plan
 from grader.runs.kit import export_kit
 from grader.runs.regrade import regrade
 from grader.runs.run_record import read_run_record
@@ -198,6 +210,7 @@ def grade(
             "with --broker, grade against a --task; --jobs, --build-jobs and --keep-images "
             "belong to each `grader worker`"
         )
+    click.echo(f"grader {VERSION}: reading the task and its tests ...")
     with tempfile.TemporaryDirectory(prefix="grader-spec-") as scratch:
         if spec is not None:
             env = dict(_key_value(pair) for pair in env_pairs)
@@ -257,23 +270,36 @@ def _grade(
         highlight=False,
     )
     started = time.monotonic()
-    with ProgressView(console, names) as view, _distributed_interrupt(cluster, run_id):
-        if cluster is not None:
-            outcome = grade_distributed(
-                list(sources), plan, out, cluster, run_id=run_id, emit=view, resume=resume
-            )
-        else:
-            outcome = grade_batch(
-                list(sources),
-                plan,
-                out,
-                jobs=jobs,
-                run_id=run_id,
-                emit=view,
-                keep_images=keep_images,
-                resume=resume,
-                build_jobs=build_jobs,
-            )
+    try:
+        with ProgressView(console, names) as view, _distributed_interrupt(cluster, run_id):
+            if cluster is not None:
+                outcome = grade_distributed(
+                    list(sources), plan, out, cluster, run_id=run_id, emit=view, resume=resume
+                )
+            else:
+                outcome = grade_batch(
+                    list(sources),
+                    plan,
+                    out,
+                    jobs=jobs,
+                    run_id=run_id,
+                    emit=view,
+                    keep_images=keep_images,
+                    resume=resume,
+                    build_jobs=build_jobs,
+                )
+    except RunInterrupted as stopped:
+        resume_command = shlex.join(
+            ["grader", "grade", "--task", task_ref_for(task), "--run-id", stopped.run_id,
+             "--out", str(out), "--resume"]
+        )  # fmt: skip
+        click.echo(
+            f"stopped: removed {stopped.removed.describe()} of run {stopped.run_id}; "
+            f"{stopped.kept} of {stopped.total} submission(s) have a result.\n"
+            f"continue with: {resume_command}",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
     _finish(console, outcome, started, public_only, fail_under)
 
 
@@ -288,6 +314,11 @@ def _finish(
     render_reports(console, outcome.run_dir, candidate=candidate)
     say_who_fell_below(outcome.results, fail_under)
     sys.exit(exit_code_for(outcome.results, fail_under))
+
+
+def task_ref_for(task: Task) -> str:
+    """How --resume names the task: by id when it is a bundled task, else by its folder."""
+    return task.id if task.root.parent == TaskLocation.find().tasks_dir else str(task.root)
 
 
 def say_who_fell_below(results: tuple[Result, ...], fail_under: float | None) -> None:
@@ -565,9 +596,9 @@ def doctor(tasks_dir: Path | None) -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(".grader") / "results",
-    show_default=True,
-    help="Where a Docker check writes its results.",
+    default=None,
+    help="Where a Docker check writes its results, outside PATH "
+    "(default: $XDG_CACHE_HOME/grader/checks or ~/.cache/grader/checks).",
 )
 @tasks_dir_option
 def check(
@@ -575,7 +606,7 @@ def check(
     task_ref: str | None,
     url: str | None,
     fail_under: float | None,
-    out: Path,
+    out: Path | None,
     tasks_dir: Path | None,
 ) -> None:
     """Check your submission against the public tests, with feedback you can act on.
@@ -586,19 +617,31 @@ def check(
     console = Console()
     if url:
         url = check_url_option(url)
+    else:
+        out = check_results_dir(path, out)
     task, hidden = find_check_task(task_ref, path, TaskLocation.find(tasks_dir))
     checked = public_plan(task, hidden)
     if url:
+        checked = for_url(checked)
         result = check_url(checked, url)
     else:
+        assert out is not None
         with ProgressView(console, [name_submissions([str(path)])[0].id]) as view:
-            result = check_folder(checked, path, out, emit=view)
-    for line in feedback_lines(result, task.spec, checked.hidden_checks):
+            outcome = check_folder(checked, path, out, emit=view)
+        result, run_dir = outcome.results[0], outcome.run_dir
+    local_only = {test.criterion for test in checked.local_only}
+    for line in feedback_lines(result, task.spec, checked.hidden_checks, local_only):
         console.print(neutralised(line), markup=False, highlight=False, soft_wrap=True)
+    if not url:
+        render_reports(console, run_dir, candidate=False, step_summary=False)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(feedback_markdown(result, task.spec, checked.hidden_checks))
+            handle.write(feedback_markdown(result, task.spec, checked.hidden_checks, local_only))
+    outputs = os.environ.get("GITHUB_OUTPUT")
+    if outputs:
+        with open(outputs, "a", encoding="utf-8") as handle:
+            handle.write(render_outputs(action_outputs(result, None if url else run_dir)))
     say_who_fell_below((result,), fail_under)
     sys.exit(exit_code_for((result,), fail_under))
 
@@ -838,10 +881,18 @@ def tasks_audit(
 @tasks.command("export-kit")
 @click.argument("task_ref")
 @click.argument("out", type=click.Path(path_type=Path))
+@click.option(
+    "--wheel",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="A wheel of the grader to put in the kit (default: built from this checkout).",
+)
 @tasks_dir_option
-def tasks_export_kit(task_ref: str, out: Path, tasks_dir: Path | None) -> None:
-    """Write the candidate kit for a task into OUT (and OUT.zip): no hidden test goes in."""
-    archive = export_kit(load_task(task_ref, TaskLocation.find(tasks_dir)), out)
+def tasks_export_kit(task_ref: str, out: Path, wheel: Path | None, tasks_dir: Path | None) -> None:
+    """Write the candidate kit for a task into OUT (and OUT.zip): no hidden test goes in.
+
+    The kit carries a wheel of the grader and the command that installs it."""
+    archive = export_kit(load_task(task_ref, TaskLocation.find(tasks_dir)), out, wheel)
     click.echo(f"kit: {out}")
     click.echo(f"zip: {archive}")
 
@@ -850,8 +901,24 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+class _StopOnce:
+    """Ctrl-C: say "stopping" at once, then stop; a second Ctrl-C does not cut the cleanup short."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.asked:
+            click.echo("still stopping: removing what this run made on the engine", err=True)
+            return
+        self.asked = True
+        click.echo("stopping: removing what this run made on the engine ...", err=True)
+        raise KeyboardInterrupt
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, _interrupt)  # clean up on `kill` as on Ctrl-C
+    signal.signal(signal.SIGINT, _StopOnce())
     try:
         cli(standalone_mode=False)
     except click.exceptions.Exit as done:
@@ -863,7 +930,7 @@ def main() -> None:
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except KeyboardInterrupt:
-        click.echo("interrupted: the containers of this run were removed", err=True)
+        click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except GraderError as error:
         click.echo(f"error: {neutralised(error.message)}", err=True)

@@ -6,6 +6,7 @@ is said at once, before a run folder is made or a submission graded.
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -65,3 +66,18 @@ def check_url_option(url: str) -> str:
             f"http://{url.split('://')[-1]}"
         )
     return url
+
+
+def check_results_dir(folder: Path, out: Path | None) -> Path:
+    """Where `grader check FOLDER` writes: `out`, or the user's cache; inside FOLDER only under
+    its `.grader/` (which no snapshot copies), so no check's snapshot holds earlier results."""
+    if out is None:
+        cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        out = Path(cache) / "grader" / "checks"
+    inside = out.resolve().is_relative_to(folder.resolve())
+    if inside and not out.resolve().is_relative_to(folder.resolve() / ".grader"):
+        raise CommandLineError(
+            f"--out {out} is inside the checked folder {folder}: the next check's snapshot "
+            "would hold these results; choose a folder outside it (or under its .grader/)"
+        )
+    return out

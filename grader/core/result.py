@@ -123,6 +123,7 @@ class CriterionScore:
     tests_passed: int
     tests_total: int
     lost: tuple[PointLoss, ...] = ()
+    hint: str = ""  # the task's advice for when it fails, for candidates
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ class SubmissionInfo:
     source: str
     sha256: str | None = None
     snapshot: str | None = None  # `<id>.tar.gz` beside result.json: exactly what was graded
+    commit: str | None = None  # a git URL's: the commit its ref resolved to when graded
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ def score_outcomes(rubric: RubricSpec, outcomes: Sequence[TestOutcome]) -> Score
                     tests_passed=sum(1 for test in tests if test.outcome is Outcome.PASSED),
                     tests_total=len(tests),
                     lost=tuple(lost),
+                    hint=criterion.hint,
                 )
             )
         if criteria:

@@ -55,10 +55,14 @@ def report_command(run_dir: Path, candidate: bool, screenshot: bool) -> None:
         raise GraderError(f"{len(reports.problems)} problem(s) while rendering {run_dir}")
 
 
-def render_reports(console: Console, run_dir: Path, candidate: bool) -> RunReports:
+def render_reports(
+    console: Console, run_dir: Path, candidate: bool, step_summary: bool = True
+) -> RunReports:
     """Write the grader view (and the candidate view) of a run; print where and what failed.
 
     A candidate view written before is rendered again too, so it never goes stale.
+    `step_summary`: append the run's summary to $GITHUB_STEP_SUMMARY (`grader check` writes
+    its own feedback there instead).
     """
     candidate = candidate or run_file(run_dir, "index.html", Audience.CANDIDATE).is_file()
     audiences = [Audience.GRADER, Audience.CANDIDATE] if candidate else [Audience.GRADER]
@@ -71,7 +75,8 @@ def render_reports(console: Console, run_dir: Path, candidate: bool) -> RunRepor
         label = "report" if audience is Audience.GRADER else "candidate view"
         console.print(f"{label}: {index}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"time in reports: {written_s:.1f} s", highlight=False)
-    _append_step_summary(reports, Audience.CANDIDATE if candidate else Audience.GRADER)
+    if step_summary:
+        _append_step_summary(reports, Audience.CANDIDATE if candidate else Audience.GRADER)
     return reports
 
 

@@ -11,28 +11,58 @@ from pathlib import Path
 from types import TracebackType
 
 from rich.console import Console
-from rich.live import Live
+from rich.measure import Measurement
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
 from grader.core.events import Event, StageFinished, StageStarted, SubmissionGraded
 from grader.core.result import Result, StageStatus, Status
+from grader.reports.figures import format_points
 from grader.reports.untrusted_text import clean
+
+CATEGORY_COLUMN = 40  # the widest category title shown on one line before it wraps
+SUBMISSION_COLUMN = 14  # a submission's column of points: "12.5/15" and room for its name
+_MEASURING = Console(width=10_000)  # measures a table's natural width, never prints
 
 
 class ProgressView:
-    """Listens to events from any thread and shows where each submission is."""
+    """Listens to events from any thread and shows where each submission is.
+
+    On a terminal: rich's progress display, one line for the run (submissions done of all,
+    elapsed time, time left) and one per submission being graded (its stage, and for how long
+    it has been at it). Elsewhere (CI logs): one line per finished stage.
+    """
 
     def __init__(self, console: Console, submissions: list[str]) -> None:
         self.console = console
         self.lock = threading.Lock()
         self.state = {name: "waiting" for name in submissions}
-        self.live: Live | None = None
+        self.live: Progress | None = None
+        self.run_task: TaskID | None = None
+        self.tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> ProgressView:
         if self.console.is_terminal:
-            self.live = Live(self._table(), console=self.console, refresh_per_second=4)
+            self.live = Progress(
+                TextColumn("{task.description}", markup=False),
+                BarColumn(bar_width=20),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(compact=True),
+                console=self.console,
+                refresh_per_second=4,
+            )
             self.live.__enter__()
+            self.run_task = self.live.add_task("graded", total=len(self.state))
         return self
 
     def __exit__(
@@ -62,13 +92,22 @@ class ProgressView:
             elif isinstance(event, SubmissionGraded):
                 self.state[event.submission] = f"done: {result_in_brief(event.result)}"
             if self.live is not None:
-                self.live.update(self._table())
+                self._show(event)
 
-    def _table(self) -> Table:
-        table = Table(show_header=False, box=None)
-        for name, state in self.state.items():
-            table.add_row(Text(clean(name)), Text(clean(state)))
-        return table
+    def _show(self, event: Event) -> None:
+        assert self.live is not None
+        assert self.run_task is not None
+        name = event.submission
+        line = clean(f"{name}: {self.state[name]}")
+        if isinstance(event, SubmissionGraded):
+            self.live.advance(self.run_task)
+            if name in self.tasks:
+                self.live.update(self.tasks.pop(name), visible=False)
+            self.live.console.print(line, markup=False, highlight=False)
+        elif name in self.tasks:
+            self.live.update(self.tasks[name], description=line)
+        else:
+            self.tasks[name] = self.live.add_task(line, total=None)
 
 
 def result_in_brief(result: Result) -> str:
@@ -108,6 +147,49 @@ def summary_table(results: tuple[Result, ...]) -> Table:
     return table
 
 
+def summary_tables(results: tuple[Result, ...], width: int) -> list[Table]:
+    """The summary as fits `width`: the one wide table when it does; else each submission's
+    status and total, then the categories as rows with the submissions as columns, in as
+    many tables as it takes, so no title and no figure is ever cut."""
+    wide = summary_table(results)
+    if Measurement.get(_MEASURING, _MEASURING.options, wide).maximum <= width:
+        return [wide]
+    totals = Table(title="Scores")
+    totals.add_column("submission", overflow="fold")
+    totals.add_column("status", overflow="fold")
+    totals.add_column("total", justify="right", no_wrap=True)
+    for result in results:
+        total = f"{result.score.percent:.1f} %" if result.score else "no score"
+        totals.add_row(Text(clean(result.submission.id)), result.status.value, total)
+    categories: dict[str, str] = {}
+    for result in results:
+        for category in result.score.categories if result.score else ():
+            categories.setdefault(category.id, category.title)
+    if not categories:
+        return [totals]
+    per_table = max(1, (width - CATEGORY_COLUMN - 4) // SUBMISSION_COLUMN)
+    tables = [totals]
+    for start in range(0, len(results), per_table):
+        chunk = results[start : start + per_table]
+        table = Table(title="Points per category")
+        table.add_column("category", overflow="fold", max_width=CATEGORY_COLUMN)
+        for result in chunk:
+            table.add_column(Text(clean(result.submission.id)), justify="right", overflow="fold")
+        for category_id, title in categories.items():
+            cells = []
+            for result in chunk:
+                points = {c.id: c for c in result.score.categories} if result.score else {}
+                found = points.get(category_id)
+                cells.append(
+                    f"{format_points(found.points)}/{format_points(found.max_points)}"
+                    if found
+                    else "-"
+                )
+            table.add_row(Text(clean(title)), *cells)
+        tables.append(table)
+    return tables
+
+
 def stage_totals(results: tuple[Result, ...]) -> dict[str, float]:
     """Seconds spent in each stage, summed over submissions (all suites count as `test`)."""
     totals: dict[str, float] = {}
@@ -121,7 +203,8 @@ def stage_totals(results: tuple[Result, ...]) -> dict[str, float]:
 def print_summary(
     console: Console, results: tuple[Result, ...], run_dir: Path, wall_s: float | None = None
 ) -> None:
-    console.print(summary_table(results))
+    for table in summary_tables(results, console.width):
+        console.print(table)
     totals = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stage_totals(results).items())
     wall = f"; wall {wall_s:.1f} s" if wall_s is not None else ""
     console.print(f"time in stages, summed over submissions: {totals}{wall}", highlight=False)

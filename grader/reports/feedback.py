@@ -9,17 +9,26 @@ are safe for a terminal and for a CI job summary alike.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from grader.core.result import Outcome, Result, Status, TestOutcome
 from grader.core.task import TaskSpec
+from grader.reports.markdown import code_block, inline
 from grader.reports.untrusted_text import clean
 
 PASSED_MARK = "✓"
 FAILED_MARK = "✗"
 MESSAGE_LIMIT = 300
+WHOLE_MESSAGE_LIMIT = 4000  # a step summary wraps: a failure is shown whole, up to this
 
 
-def feedback_lines(result: Result, spec: TaskSpec, hidden_checks: int) -> list[str]:
+LOCAL_ONLY = "runs with `grader check .`: it restarts the app"
+
+
+def feedback_lines(
+    result: Result, spec: TaskSpec, hidden_checks: int, local_only: Collection[str] = ()
+) -> list[str]:
+    """`local_only`: criteria with checks left out under --url (they need the container)."""
     if result.status is not Status.GRADED or result.score is None:
         lines = [f"{spec.id}: not checked: {result.status.value}", ""]
         lines += ["    " + line for line in clean(result.message).splitlines()]
@@ -37,12 +46,18 @@ def feedback_lines(result: Result, spec: TaskSpec, hidden_checks: int) -> list[s
     for category in spec.rubric.categories:
         lines.append("")
         scored = points.get(category.id)
-        figure = f"{scored.points:g}/{scored.max_points:g}" if scored else "checked when you submit"
+        later = (
+            LOCAL_ONLY
+            if all(c.id in local_only for c in category.criteria)
+            else "checked when you submit"
+        )
+        figure = f"{scored.points:g}/{scored.max_points:g}" if scored else later
         lines.append(f"{category.title}  {figure}")
         for criterion in category.criteria:
             tests = public.get(criterion.id, [])
             if not tests:
-                lines.append(f"  · {criterion.title} (checked when you submit)")
+                later = LOCAL_ONLY if criterion.id in local_only else "checked when you submit"
+                lines.append(f"  · {criterion.title} ({later})")
                 continue
             failed = [test for test in tests if test.outcome is not Outcome.PASSED]
             lines.append(f"  {FAILED_MARK if failed else PASSED_MARK} {criterion.title}")
@@ -50,6 +65,8 @@ def feedback_lines(result: Result, spec: TaskSpec, hidden_checks: int) -> list[s
                 lines.append(f"      {_name(test)}: {test.outcome.value}: {_short(test.message)}")
             if failed and criterion.hint:
                 lines.append(f"      hint: {criterion.hint}")
+            if criterion.id in local_only:
+                lines.append(f"      more: {LOCAL_ONLY}")
     return lines + _hidden(hidden_checks)
 
 
@@ -68,12 +85,53 @@ def _short(message: str) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 3] + "..."
 
 
-def feedback_markdown(result: Result, spec: TaskSpec, hidden_checks: int) -> str:
-    """The same feedback for a CI job summary: a heading with the score, the lines verbatim."""
-    if result.score is not None and result.status is Status.GRADED:
-        headline = f"**{result.score.percent:.1f} %** of the public checks"
-    else:
+def feedback_markdown(
+    result: Result, spec: TaskSpec, hidden_checks: int, local_only: Collection[str] = ()
+) -> str:
+    """The same feedback for a CI job summary, as Markdown a browser wraps: a heading with the
+    score, a section per category, a list item per criterion, each failure whole on its line
+    (untrusted text escaped, never in a code block that would cut it off)."""
+    title = f"## grader check: {inline(spec.title, 200)}"
+    if result.score is None or result.status is not Status.GRADED:
         headline = f"**not checked**: `{result.status.value}`"
-    fence = "`" * 3
-    body = "\n".join(feedback_lines(result, spec, hidden_checks)).replace(fence, "'''")
-    return f"## grader check: {spec.title}\n\n{headline}\n\n{fence}text\n{body}\n{fence}\n"
+        body = [code_block(result.message, 3000)]
+        return "\n\n".join([title, headline, *body, *_hidden(hidden_checks)[1:]]) + "\n"
+    score = result.score
+    lines = [title, "", f"**{score.percent:.1f} %** of the public checks "
+             f"({score.points:g} of {score.max_points:g} points)"]  # fmt: skip
+    public: dict[str, list[TestOutcome]] = defaultdict(list)
+    for test in result.tests:
+        if test.visibility == "public":
+            public[test.criterion].append(test)
+    points = {category.id: category for category in score.categories}
+    for category in spec.rubric.categories:
+        scored = points.get(category.id)
+        later = (
+            LOCAL_ONLY
+            if all(c.id in local_only for c in category.criteria)
+            else "checked when you submit"
+        )
+        figure = f"{scored.points:g}/{scored.max_points:g}" if scored else later
+        lines += ["", f"### {inline(category.title, 200)}: {figure}", ""]
+        for criterion in category.criteria:
+            tests = public.get(criterion.id, [])
+            if not tests:
+                when = LOCAL_ONLY if criterion.id in local_only else "checked when you submit"
+                lines.append(f"- · {inline(criterion.title, 300)} ({inline(when, 100)})")
+                continue
+            failed = [test for test in tests if test.outcome is not Outcome.PASSED]
+            lines.append(
+                f"- {FAILED_MARK if failed else PASSED_MARK} {inline(criterion.title, 300)}"
+            )
+            for test in failed:
+                message = " ".join(clean(test.message).split()) or "no message"
+                lines.append(
+                    f"  - {inline(_name(test), 200)}: {test.outcome.value}: "
+                    f"{inline(message, WHOLE_MESSAGE_LIMIT)}"
+                )
+            if failed and criterion.hint:
+                lines.append(f"  - hint: {inline(criterion.hint, 1000)}")
+            if criterion.id in local_only:
+                lines.append(f"  - more: {inline(LOCAL_ONLY, 100)}")
+    lines += _hidden(hidden_checks)
+    return "\n".join(lines) + "\n"

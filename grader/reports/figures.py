@@ -31,9 +31,12 @@ def fraction(points: float, max_points: float) -> float:
 
 
 def heat_colour(share: float) -> str:
-    """A background from red (0) through amber to green (1), light enough for dark text."""
-    hue = round(4 + 126 * max(0.0, min(1.0, share)))
-    return f"hsl({hue} 62% 86%)"
+    """A background from red (0) through amber to yellow-green just below 1, and a green of
+    its own for full marks, light enough for dark text: 98 % never looks like 100 %."""
+    share = max(0.0, min(1.0, share))
+    if share >= 1.0:
+        return "hsl(140 58% 78%)"
+    return f"hsl({round(4 + 86 * share)} 70% 87%)"
 
 
 def ink_colour(share: float) -> str:

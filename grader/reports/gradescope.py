@@ -6,8 +6,16 @@ Pure: a view in, a JSON-ready dict out. Fields follow Gradescope's "Autograder S
 ("passed" or "failed"), `output` and `visibility` ("visible" or "hidden"). The specification
 has no top-level maximum, so the run's maximum, percentage and status are in `extra_data`.
 
-- grader view: every test; hidden tests have visibility "hidden" (students never see them).
-- candidate view: public tests, and one visible line per category for its hidden tests.
+Gradescope hides a hidden test's points from students only if the test carries none: a hidden
+test's points would show in the total students see. So hidden tests carry 0 points and each
+category's hidden points are one visible line of figures ("Hidden tests: <category>"), named
+by no hidden test; the visible tests' points then add up to the score, as the spec says.
+Tests are named by their criterion's title ("(2 of 3)" when it has several), tagged with their
+category and criterion ids, and numbered category.criterion.test in the rubric's order.
+
+- grader view: every test; hidden tests have visibility "hidden" and 0 points, beside the
+  visible per-category lines of hidden figures.
+- candidate view: public tests, and the same per-category lines; no hidden test at all.
 - red flags: named first in `output`; when the task's rule lowered the total, a visible
   "Red flags" line carries the points it took (a negative score), so the tests still add up.
 - harness_error: no score anywhere and no tests, so Gradescope reports a failed autograder
@@ -19,8 +27,15 @@ from __future__ import annotations
 from typing import Any
 
 from grader.core.result import Status
+from grader.core.scoring import PRECISION
 from grader.reports.untrusted_text import shorten
-from grader.reports.views import CategoryView, ReportView, TestLine, red_flag_line
+from grader.reports.views import (
+    CategoryView,
+    HiddenFigures,
+    ReportView,
+    TestLine,
+    red_flag_line,
+)
 
 NAME_LIMIT = 200
 OUTPUT_LIMIT = 8000
@@ -43,9 +58,20 @@ def gradescope_results(view: ReportView) -> dict[str, Any]:
     if view.total is None:
         data["tests"] = []
         return data
-    tests = [_test(line) for line in view.tests]
-    if view.is_candidate:
-        tests.extend(_hidden(category) for category in view.categories if category.hidden)
+    tests = []
+    numbers = _numbers(view)
+    per_criterion: dict[str, int] = {}
+    for line in view.tests:
+        per_criterion[line.criterion_id] = per_criterion.get(line.criterion_id, 0) + 1
+    seen: dict[str, int] = {}
+    for line in view.tests:
+        seen[line.criterion_id] = seen.get(line.criterion_id, 0) + 1
+        count = (seen[line.criterion_id], per_criterion[line.criterion_id])
+        tests.append(_test(line, numbers.get(line.criterion_id, "0.0"), count))
+    for index, category in enumerate(view.categories, start=1):
+        figures = category.hidden or _hidden_figures(view.tests, category.id)
+        if figures is not None:
+            tests.append(_hidden(category, figures, index))
     lowered = _lowered_by_red_flags(view)
     if lowered:
         tests.insert(
@@ -61,6 +87,27 @@ def gradescope_results(view: ReportView) -> dict[str, Any]:
         )
     data["tests"] = tests
     return data
+
+
+def _numbers(view: ReportView) -> dict[str, str]:
+    """`category.criterion`, both counted from 1 in the rubric's order."""
+    return {
+        criterion.id: f"{c_index}.{k_index}"
+        for c_index, category in enumerate(view.categories, start=1)
+        for k_index, criterion in enumerate(category.criteria, start=1)
+    }
+
+
+def _hidden_figures(lines: tuple[TestLine, ...], category_id: str) -> HiddenFigures | None:
+    hidden = [t for t in lines if t.category_id == category_id and t.visibility != "public"]
+    if not hidden:
+        return None
+    return HiddenFigures(
+        tests_passed=sum(1 for t in hidden if t.passed),
+        tests_total=len(hidden),
+        points=round(sum(t.points for t in hidden), PRECISION),
+        max_points=round(sum(t.max_points for t in hidden), PRECISION),
+    )
 
 
 def _lowered_by_red_flags(view: ReportView) -> float:
@@ -88,24 +135,29 @@ def _overall_output(view: ReportView) -> str:
     return head + flags + message
 
 
-def _test(line: TestLine) -> dict[str, Any]:
+def _test(line: TestLine, number: str, count: tuple[int, int]) -> dict[str, Any]:
     output = "" if line.passed else f"{line.outcome.value}: {line.message or 'no message'}"
+    public = line.visibility == "public"
+    nth, of = count
+    name = line.criterion_title + (f" ({nth} of {of})" if of > 1 else "")
     return {
-        "name": shorten(line.id, NAME_LIMIT),
-        "score": line.points,
-        "max_score": line.max_points,
+        "name": shorten(name, NAME_LIMIT),
+        "number": f"{number}.{nth}",
+        "tags": [line.category_id, line.criterion_id],
+        "score": line.points if public else 0,
+        "max_score": line.max_points if public else 0,
         "status": "passed" if line.passed else "failed",
-        "output": shorten(output, OUTPUT_LIMIT),
-        "visibility": "visible" if line.visibility == "public" else "hidden",
+        "output": shorten(output if public else f"{line.id}\n{output}", OUTPUT_LIMIT),
+        "visibility": "visible" if public else "hidden",
     }
 
 
-def _hidden(category: CategoryView) -> dict[str, Any]:
-    hidden = category.hidden
-    assert hidden is not None
+def _hidden(category: CategoryView, hidden: HiddenFigures, index: int) -> dict[str, Any]:
     passed = hidden.tests_passed == hidden.tests_total
     return {
         "name": shorten(f"Hidden tests: {category.title}", NAME_LIMIT),
+        "number": f"{index}.99",
+        "tags": [category.id, "hidden"],
         "score": hidden.points,
         "max_score": hidden.max_points,
         "status": "passed" if passed else "failed",

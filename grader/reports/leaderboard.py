@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from grader.core.result import Status
 from grader.reports.html import template_environment
-from grader.reports.views import ReportView, category_columns
+from grader.reports.views import ReportView, category_columns, rank_key
 
 
 @dataclass(frozen=True)
@@ -25,16 +25,7 @@ class LeaderboardEntry:
 def ranked(entries: Sequence[LeaderboardEntry]) -> list[LeaderboardEntry]:
     """Highest total first, every submission with a red flag below every one without;
     submissions without a score last; ties by submission id."""
-    return sorted(
-        entries,
-        key=lambda e: (
-            e.view.total is None,
-            bool(e.view.red_flags),
-            -(e.view.total.percent if e.view.total else 0.0),
-            e.view.submission_id,
-            e.href,
-        ),
-    )
+    return sorted(entries, key=lambda e: (*rank_key(e.view), e.href))
 
 
 def render_leaderboard(title: str, entries: Sequence[LeaderboardEntry]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from grader.core.result import Status
 from grader.reports.figures import format_percent, format_points
 from grader.reports.untrusted_text import one_line, shorten
-from grader.reports.views import ReportView, category_columns, red_flag_line
+from grader.reports.views import ReportView, category_columns, ranked_views, red_flag_line
 
 ID_LIMIT = 80
 REASON_LIMIT = 300
@@ -81,12 +81,15 @@ def render_submission_summary(view: ReportView) -> str:
     ]
     if lost or hidden_losses:
         lines += ["", "### Points lost", ""]
-        for category, criterion, reason in lost:
+        for index, (category, criterion, reason) in enumerate(lost):
             lines.append(
                 f"- {inline(category.title, ID_LIMIT, starts_block=True)} / "
                 f"{inline(criterion.title, 120)}: "
                 f"{inline(reason, REASON_LIMIT)}"
             )
+            last_of_criterion = index + 1 == len(lost) or lost[index + 1][1] is not criterion
+            if criterion.hint and last_of_criterion:
+                lines.append(f"  - hint: {inline(criterion.hint, REASON_LIMIT)}")
         for category in hidden_losses:
             hidden = category.hidden
             assert hidden is not None
@@ -100,15 +103,7 @@ def render_submission_summary(view: ReportView) -> str:
 
 def render_run_summary(title: str, views: Sequence[ReportView]) -> str:
     columns = category_columns(views)
-    ordered = sorted(
-        views,
-        key=lambda v: (
-            v.total is None,
-            bool(v.red_flags),
-            -(v.total.percent if v.total else 0.0),
-            v.submission_id,
-        ),
-    )
+    ordered = ranked_views(views)
     lines = [f"## grader: {inline(title, ID_LIMIT)}", ""]
     graded = sum(1 for v in views if v.status is Status.GRADED)
     lines.append(

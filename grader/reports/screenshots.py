@@ -67,9 +67,9 @@ def take_screenshot(page: Path, png: Path, width: int = 1280, height: int = 1800
     return png
 
 
-def dump_dom(page: Path) -> str:
-    """The page's DOM as HTML, after its scripts ran."""
-    return _run(page, "--dump-dom", "--window-size=1280,1800")
+def dump_dom(page: Path, width: int = 1280) -> str:
+    """The page's DOM as HTML, after its scripts ran, in a window `width` pixels wide."""
+    return _run(page, "--dump-dom", f"--window-size={width},1800")
 
 
 def _run(page: Path, *arguments: str) -> str:

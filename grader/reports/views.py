@@ -33,6 +33,7 @@ from grader.core.result import (
     Status,
     TaskInfo,
 )
+from grader.reports.candidate_words import stage_for_candidate
 from grader.reports.untrusted_text import clean, last_lines
 
 PRECISION = 4
@@ -107,6 +108,7 @@ class CriterionView:
     tests_passed: int
     tests_total: int
     lost: tuple[str, ...]
+    hint: str = ""  # the task's advice, for when points were lost
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,22 @@ class ReportView:
 class CategoryColumn:
     id: str
     title: str
+
+
+def ranked_views(views: Sequence[ReportView]) -> list[ReportView]:
+    """Highest total first, every submission with a red flag below every one without;
+    submissions without a score last; ties by submission id."""
+    return sorted(views, key=rank_key)
+
+
+def rank_key(view: ReportView) -> tuple[bool, bool, float, str]:
+    """The order of every ranking: scored first, unflagged first, then by total and id."""
+    return (
+        view.total is None,
+        bool(view.red_flags),
+        -(view.total.percent if view.total else 0.0),
+        view.submission_id,
+    )
 
 
 def category_columns(views: Sequence[ReportView]) -> list[CategoryColumn]:
@@ -235,7 +253,8 @@ def candidate_view(result: Result, logs: Mapping[str, str] | None = None) -> Rep
     )
     tests = tuple(_redacted_line(line, redact) for line in public)
     stages = tuple(
-        StageRecord(s.name, s.status, s.duration_s, redact(clean(s.detail))) for s in result.stages
+        stage_for_candidate(StageRecord(s.name, s.status, s.duration_s, redact(clean(s.detail))))
+        for s in result.stages
     )
     return _view(
         result,
@@ -344,6 +363,7 @@ def _criterion_view(criterion: CriterionScore) -> CriterionView:
         tests_passed=criterion.tests_passed,
         tests_total=criterion.tests_total,
         lost=tuple(clean(loss.describe()) for loss in criterion.lost),
+        hint=clean(criterion.hint),
     )
 
 
@@ -373,6 +393,7 @@ def _public_criterion(
         lost=tuple(
             redact(clean(loss.describe())) for loss in criterion.lost if loss.visibility == "public"
         ),
+        hint=clean(criterion.hint),
     )
 
 

@@ -35,8 +35,17 @@ from grader.runs.run_record import (
     read_run_record,
     write_run_record,
 )
-from grader.sandbox.engine import connect, remove_labelled, require_image
+from grader.sandbox.engine import Removed, connect, remove_labelled, require_image
 from grader.stages.intake.take_in import submission_name
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C or SIGTERM, after everything it made on the engine was removed."""
+
+    def __init__(self, run_id: str, run_dir: Path, removed: Removed, kept: int, total: int):
+        super().__init__(f"run {run_id} interrupted")
+        self.run_id, self.run_dir, self.removed = run_id, run_dir, removed
+        self.kept, self.total = kept, total  # submissions with a complete result, of all
 
 
 @dataclass(frozen=True)
@@ -112,11 +121,18 @@ def grade_batch(
         try:
             for submission_id, future in futures.items():
                 results[submission_id] = future.result()
-        except BaseException:
+        except BaseException as error:
             cancel.set()
-            remove_labelled(client, run_id)  # stops running apps now, so workers end quickly
+            removed = remove_labelled(client, run_id)  # stops running apps now: workers end soon
             pool.shutdown(wait=True, cancel_futures=True)
-            remove_labelled(client, run_id)  # and whatever they made while stopping
+            removed = removed.merged(remove_labelled(client, run_id))  # what they made meanwhile
+            if isinstance(error, KeyboardInterrupt):
+                kept = len(results) + sum(
+                    1
+                    for s in todo
+                    if s.id not in results and (run_dir / s.id / RESULT_FILE).is_file()
+                )
+                raise RunInterrupted(run_id, run_dir, removed, kept, len(submissions)) from None
             raise
     if not keep_images:
         remove_labelled(client, run_id)  # the images, now that no build of the run is going on

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +21,13 @@ from grader.core.events import Listener, ignore
 from grader.core.result import Result, StageRecord, StageStatus, Status, SubmissionInfo, TestOutcome
 from grader.core.task import Task, format_validation_error
 from grader.pipeline import GradingPlan, assemble_result, now, plan_grading
-from grader.runs.batch import grade_batch
+from grader.runs.batch import BatchOutcome, grade_batch
 from grader.runs.task_files import TaskLocation, load_task
 from grader.sandbox.container import ContainerState
 from grader.stages import AppUnderTest
 from grader.stages.ordered import stages_of
 from grader.stages.probe.probe import NotReady, probe_until_ready
-from grader.stages.reference_tests.suites import plan_suite, run_suite
+from grader.stages.reference_tests.suites import container_only_tests, plan_suite, run_suite
 
 CHECK_CONFIG = ".grader.toml"
 URL_READY_TIMEOUT_S = 5.0
@@ -46,6 +46,21 @@ class CheckConfig(BaseModel):
 class CheckPlan:
     plan: GradingPlan
     hidden_checks: int
+    local_only: tuple[TestOutcome, ...] = ()  # left out under --url: they need the container
+
+
+def for_url(checked: CheckPlan) -> CheckPlan:
+    """The plan for a server the candidate runs: the tests that restart the app (which only a
+    container allows) are left out, neither run nor scored, and said to run with `check .`."""
+    plan, leave_out = checked.plan, set[str]()
+    for suite in plan.suites:
+        leave_out |= container_only_tests(plan.task, suite)
+    planned = {
+        suite_id: tuple(t for t in tests if t.id not in leave_out)
+        for suite_id, tests in plan.planned.items()
+    }
+    local_only = tuple(t for tests in plan.planned.values() for t in tests if t.id in leave_out)
+    return replace(checked, plan=replace(plan, planned=planned), local_only=local_only)
 
 
 def find_check_task(
@@ -142,7 +157,6 @@ def check_url(checked: CheckPlan, url: str) -> Result:
 
 def check_folder(
     checked: CheckPlan, folder: Path, out: Path, emit: Listener = ignore, client: Any = None
-) -> Result:
+) -> BatchOutcome:
     """Build and run `folder` as `grader grade` would, with the public suites only."""
-    outcome = grade_batch([str(folder)], checked.plan, out, emit=emit, client=client)
-    return outcome.results[0]
+    return grade_batch([str(folder)], checked.plan, out, emit=emit, client=client)

@@ -2,8 +2,10 @@
 
 `grader tasks export-kit TASK OUT` writes a folder and a zip of it: the brief, the OpenAPI
 document, the public reference tests with their conftest, a public-only task file, the check
-configuration `.grader.toml` and a starter README. Hidden suites and solutions never go in:
-only what is listed here is copied, nothing is filtered out of a bigger copy.
+configuration `.grader.toml`, a wheel of the grader itself (`grader-kit/wheels/`) and a
+starter README with the exact command that installs it. Hidden suites and solutions never go
+in: only what is listed here is copied, nothing is filtered out of a bigger copy (the wheel
+holds the `grader` package only: no task, no reference test).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import tomli_w
 from grader.core.errors import GraderError
 from grader.core.task import Task
 from grader.runs.check import CHECK_CONFIG, public_plan
+from grader.runs.kit_wheel import grader_wheel, install_command
 from grader.stages.ordered import stages_of
 
 KIT_FOLDER = "grader-kit"
@@ -24,8 +27,10 @@ CANDIDATE_FILES = ("BRIEF.md", "openapi.yaml", "openapi.json")
 SHARED_TEST_FILES = ("conftest.py",)
 
 
-def export_kit(task: Task, out: Path) -> Path:
-    """Write the kit into `out` (which must not exist) and `out`.zip; returns the zip's path."""
+def export_kit(task: Task, out: Path, wheel: Path | None = None) -> Path:
+    """Write the kit into `out` (which must not exist) and `out`.zip; returns the zip's path.
+
+    `wheel`: a wheel of the grader built before, else one is built from this checkout."""
     if out.exists():
         raise GraderError(f"{out} already exists; choose a new folder for the kit")
     public = tuple(suite for suite in task.spec.suites if suite.visibility == "public")
@@ -58,7 +63,9 @@ def export_kit(task: Task, out: Path) -> Path:
         )
     config = {"task": f"{KIT_FOLDER}/tasks/{task.id}", "hidden_checks": hidden_checks}
     (out / CHECK_CONFIG).write_text(tomli_w.dumps(config), encoding="utf-8")
-    (out / "README.md").write_text(_starter_readme(task, hidden_checks), encoding="utf-8")
+    built = grader_wheel(out / KIT_FOLDER / "wheels", wheel)
+    readme = _starter_readme(task, hidden_checks, install_command(built.relative_to(out)))
+    (out / "README.md").write_text(readme, encoding="utf-8")
     return _zip(out)
 
 
@@ -71,7 +78,7 @@ def _zip(folder: Path) -> Path:
     return archive
 
 
-def _starter_readme(task: Task, hidden_checks: int) -> str:
+def _starter_readme(task: Task, hidden_checks: int, install: str) -> str:
     spec = task.spec
     port = spec.runtime.port
     return f"""# {spec.title}
@@ -80,7 +87,12 @@ Read BRIEF.md first: it says what to build and how it is evaluated.
 
 ## Checking your work
 
-The public checks run the same way the grader runs them. Install the grader, then either:
+The public checks run the same way the grader runs them. Install the grader from the wheel
+in this kit (Python 3.11 or newer; its dependencies come from PyPI), from this folder:
+
+    {install}
+
+(not `pip install grader`: that name on PyPI is another project). Then either:
 
     grader check --url http://127.0.0.1:{port}    # against your running dev server
     grader check .                                # builds and runs your repo in Docker

@@ -96,6 +96,24 @@ class Removed:
     build_cgroups: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def merged(self, other: Removed) -> Removed:
+        return Removed(
+            self.containers + other.containers,
+            self.networks + other.networks,
+            self.images + other.images,
+            self.volumes + other.volumes,
+            self.firewall_rules + other.firewall_rules,
+            self.build_cgroups + other.build_cgroups,
+            self.errors + other.errors,
+        )
+
+    def describe(self) -> str:
+        return (
+            f"{len(self.containers)} container(s), {len(self.networks)} network(s), "
+            f"{len(self.volumes)} volume(s), {len(self.images)} image(s), "
+            f"{self.firewall_rules} firewall rule(s)"
+        )
+
 
 def remove_labelled(client: Any, run_id: str | None = None) -> Removed:
     """Remove every container, network, volume and image labelled by the harness (or one run)."""

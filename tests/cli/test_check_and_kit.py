@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 import time
@@ -125,11 +126,41 @@ def test_without_a_task_or_kit_config_it_says_what_to_do(tmp_path: Path) -> None
     assert "pass --task, or put a .grader.toml" in done.stderr
 
 
-@pytest.fixture
-def kit(tmp_path: Path) -> Path:
-    done = grader("tasks", "export-kit", "notes-api", str(tmp_path / "kit"))
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Exported once for this module: the export builds the grader's wheel, which takes a while."""
+    out = tmp_path_factory.mktemp("kit") / "kit"
+    done = grader("tasks", "export-kit", "notes-api", str(out))
     assert done.returncode == 0, done.stderr
-    return tmp_path / "kit"
+    return out
+
+
+def test_the_kit_installs_the_grader_from_its_wheel_in_a_fresh_venv(
+    kit: Path, tmp_path: Path
+) -> None:
+    readme = (kit / "README.md").read_text()
+    (command,) = [line.strip() for line in readme.splitlines() if "-m pip install" in line]
+    (wheel,) = (kit / "grader-kit" / "wheels").glob("takehome_api_grader-*-py3-none-any.whl")
+    assert command == f'python -m pip install "grader-kit/wheels/{wheel.name}"'
+    assert "not `pip install grader`" in readme
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+
+    path = f"{venv / 'bin'}:{os.environ['PATH']}"  # as after `source venv/bin/activate`
+    installed = subprocess.run(["bash", "-c", command], cwd=kit, capture_output=True, text=True,
+                               timeout=900, env={**os.environ, "PATH": path})  # fmt: skip
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+
+    helped = subprocess.run([str(venv / "bin" / "grader"), "check", "--help"],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)  # fmt: skip
+    assert helped.returncode == 0, helped.stderr
+    assert "Check your submission against the public tests" in helped.stdout
+    version = subprocess.run(
+        [str(venv / "bin" / "python"), "-c",
+         "from importlib.metadata import version; print(version('takehome-api-grader'))"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert version.stdout.strip() == "0.1.0", version.stderr
 
 
 def test_the_kit_has_what_a_candidate_needs(kit: Path) -> None:
@@ -150,11 +181,13 @@ def test_no_hidden_test_or_solution_leaks_into_the_kit(kit: Path) -> None:
         text = path.read_text(errors="replace")
         leaked = [secret for secret in secrets if secret in text]
         assert not leaked, f"{path.relative_to(kit)} holds {leaked}"
-    with zipfile.ZipFile(kit.with_suffix(".zip")) as bundle:
-        for name in bundle.namelist():
-            text = bundle.read(name).decode(errors="replace")
-            assert not [secret for secret in secrets if secret in text], name
-            assert "hidden" not in Path(name).parts
+    archives = [kit.with_suffix(".zip"), *(kit / "grader-kit" / "wheels").glob("*.whl")]
+    for archive in archives:
+        with zipfile.ZipFile(archive) as bundle:
+            for name in bundle.namelist():
+                text = bundle.read(name).decode(errors="replace")
+                assert not [secret for secret in secrets if secret in text], (archive, name)
+                assert "hidden" not in Path(name).parts
 
 
 def test_the_kit_checks_a_server_from_the_candidates_repo(kit: Path, reference_url: str) -> None:

@@ -82,7 +82,11 @@ def test_ctrl_c_removes_everything_and_writes_no_result(docker_client: Any, tmp_
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == 130, output
-    assert "interrupted" in output
+    assert "stopping: removing what this run made on the engine" in output
+    assert "stopped: removed 1 container(s)" in output
+    assert "0 of 1 submission(s) have a result" in output
+    resume = f"continue with: grader grade --task notes-api --run-id interrupted --out {tmp_path}"
+    assert f"{resume} --resume" in output
     assert labelled_leftovers(docker_client, "interrupted") == NOTHING
     assert not (tmp_path / "interrupted" / "reference" / "result.json").exists()
 

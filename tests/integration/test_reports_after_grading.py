@@ -29,7 +29,10 @@ def test_a_public_only_run_writes_both_views_and_the_step_summary(
         assert (run_dir / "build_fails" / name).is_file()
         assert (run_dir / "build_fails" / "candidate" / name).is_file()
     assert (
-        (run_dir / "scores.csv").read_text().splitlines()[1].startswith("build_fails,build_failed")
+        (run_dir / "scores.csv")
+        .read_text()
+        .splitlines()[1]
+        .startswith("1,build_fails,build_failed")
     )
     assert summary.read_text() == (run_dir / "summary.candidate.md").read_text() + "\n"
     html = (run_dir / "build_fails" / "report.html").read_text()

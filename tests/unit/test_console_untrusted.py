@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from grader.core.events import StageFinished
+from grader.core.events import StageFinished, StageStarted, SubmissionGraded
 from grader.core.result import StageStatus
 from grader.core.task import parse_task_spec
 from grader.reports.console import ProgressView, print_summary
@@ -78,3 +78,18 @@ def test_csv_headers_are_neutralised() -> None:
     text = render_scores_csv([grader_view(result)])
 
     assert not [s for s in SEQUENCES if s in text]
+
+
+def test_on_a_terminal_progress_counts_submissions_with_time() -> None:
+    console, out = terminal()
+    with ProgressView(console, ["carol", "dave"]) as view:
+        view(StageStarted("carol", "build"))
+        view(StageFinished("carol", "build", StageStatus.OK, 1.0))
+        view(SubmissionGraded("carol", build_failed_result(), "carol/result.json"))
+        assert view.live is not None
+        view.live.refresh()
+
+    shown = out.getvalue()
+    assert "1/2" in shown, "submissions done of all"
+    assert "0:00:0" in shown, "elapsed time"
+    assert "carol: done: build_failed" in shown

@@ -596,6 +596,16 @@ def test_git_url_with_a_tag_checks_it_out(tmp_path, repo):
     tree = accepted(f"file://{repo}#v1", tmp_path / "out")
 
     assert (tree.path / "app.py").read_text() == "VERSION = 1\n"
+    assert tree.commit == git("rev-parse", "v1^{commit}", cwd=repo), "the commit is recorded"
+
+
+def test_a_folder_has_no_commit(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "app.py").write_text("x = 1\n")
+
+    tree = accepted(str(tmp_path / "sub"), tmp_path / "out")
+
+    assert tree.commit is None
 
 
 def test_git_url_with_a_branch_name_checks_it_out(tmp_path, repo):

@@ -115,7 +115,7 @@ def test_markdown_csv_and_junit_show_scorings_numbers(result: Result) -> None:
     row = next(csv.DictReader(io.StringIO(render_scores_csv([view]))))
     assert row["points"] == format_number(score.points)
     for category in score.categories:
-        assert row[category.id] == format_number(category.points)
+        assert row[category.title] == format_number(category.points)
 
     suites = ET.fromstring(render_junit([view]))
     by_criterion = {

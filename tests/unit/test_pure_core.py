@@ -34,6 +34,8 @@ PURE_MODULES = (
     "grader.reports.junit",
     "grader.reports.csv_export",
     "grader.reports.gradescope",
+    "grader.reports.candidate_words",
+    "grader.reports.action_outputs",
     "grader.stages.engineering.inputs",
     "grader.stages.engineering.findings",
     "grader.stages.engineering.python_source",

@@ -431,3 +431,16 @@ def test_without_the_option_nothing_stops(suite, app_url):
     data, tests = read_report(report)
     assert data["stopped"] == ""
     assert [t["outcome"] for t in tests.values()] == ["failed"] * 6
+
+
+def test_parametrised_tests_are_named_by_what_they_send() -> None:
+    from grader.pytest_plugin import readable_parameter
+
+    assert readable_parameter(["title", "isbn"]) == "title+isbn"
+    assert readable_parameter({"title": "", "year": 3000}) == "title:+year:3000"
+    assert readable_parameter("plain") is None, "pytest's own id is kept for scalars"
+    assert readable_parameter("x" * 129) == "x*129"
+    long = readable_parameter(["x" * 100])
+    assert long is not None
+    assert len(long) == 48
+    assert long.endswith("…")

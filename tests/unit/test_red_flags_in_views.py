@@ -82,8 +82,8 @@ def test_csv_has_the_flags_and_the_total_before_them(view: ReportView) -> None:
     row = next(csv.DictReader(io.StringIO(render_scores_csv([view]))))
 
     assert row["percent"] == "30"
-    assert row["red_flags"] == "api.read"
-    assert row["before_red_flags"] == "38.75"
+    assert row["red flags"] == "api.read"
+    assert row["before red flags"] == "38.75"
 
 
 def test_gradescope_tests_add_up_to_the_lowered_total(view: ReportView) -> None:

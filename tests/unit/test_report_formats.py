@@ -204,13 +204,29 @@ def test_gradescope_hides_hidden_tests_and_candidates_get_category_lines() -> No
     grader = gradescope_results(grader_view(graded_result()))
     candidate = gradescope_results(candidate_view(graded_result()))
 
-    hidden = [t for t in grader["tests"] if t["name"].startswith("hidden/")]
+    hidden = [t for t in grader["tests"] if t["visibility"] == "hidden"]
     assert len(hidden) == 3
-    assert {t["visibility"] for t in hidden} == {"hidden"}
-    names = [t["name"] for t in candidate["tests"]]
-    assert "Hidden tests: API" in names
-    assert "Hidden tests: Errors" in names
+    assert {(t["score"], t["max_score"]) for t in hidden} == {(0, 0)}, "hidden tests: no points"
+    for data in (grader, candidate):
+        names = [t["name"] for t in data["tests"] if t["visibility"] == "visible"]
+        assert "Hidden tests: API" in names
+        assert "Hidden tests: Errors" in names
+        visible = [t for t in data["tests"] if t["visibility"] == "visible"]
+        assert sum(t["score"] for t in visible) == pytest.approx(data["score"])
+        assert sum(t["max_score"] for t in visible) == pytest.approx(100), "the task's total"
     assert {t["visibility"] for t in candidate["tests"]} == {"visible"}
+
+
+def test_gradescope_names_tests_by_criterion_with_tags_and_numbers() -> None:
+    data = gradescope_results(grader_view(graded_result()))
+
+    by_name = {t["name"]: t for t in data["tests"]}
+    assert "JSON errors (1 of 2)" in by_name
+    create = [t for t in data["tests"] if t["tags"] == ["api", "api.create"]]
+    assert [(t["name"], t["number"]) for t in create] == [
+        (f"Create ({n} of 3)", f"1.1.{n}") for n in (1, 2, 3)
+    ]
+    assert not [t for t in data["tests"] if "::" in t["name"]], "no node ids as names"
 
 
 def test_gradescope_gets_no_score_at_all_for_a_harness_error() -> None:
@@ -232,10 +248,11 @@ def test_scores_csv_has_one_row_per_submission_and_no_zero_for_a_harness_error()
     rows = list(csv.reader(io.StringIO(render_scores_csv(views))))
 
     assert rows[0] == [
-        "submission", "status", "percent", "points", "max_points", "red_flags", "before_red_flags",
-        "api", "errors",
+        "rank", "submission", "status", "percent", "points", "max points", "red flags",
+        "before red flags", "API", "Errors",
     ]  # fmt: skip
-    by_id = {row[0]: row for row in rows[1:]}
+    assert [row[:2] for row in rows[1:]] == [["1", "alice"], ["2", "carol"], ["3", "bob"]]
+    by_id = {row[1]: row[1:] for row in rows[1:]}
     assert by_id["bob"] == ["bob", "harness_error", "", "", "", "", "", "", ""]
     assert by_id["carol"][1:] == ["build_failed", "0", "0", "100", "", "", "0", "0"]
     result = graded_result()
@@ -246,10 +263,10 @@ def test_scores_csv_has_one_row_per_submission_and_no_zero_for_a_harness_error()
 def test_scores_csv_defuses_formulas() -> None:
     text = render_scores_csv([grader_view(nasty_result())])
 
-    cell = list(csv.reader(io.StringIO(text)))[1][0]
+    cell = list(csv.reader(io.StringIO(text)))[1][1]
     assert cell.startswith("<script>")
     evil = replace(nasty_result(), submission=SubmissionInfo(id="=HYPERLINK(1)", source="s"))
-    assert list(csv.reader(io.StringIO(render_scores_csv([grader_view(evil)]))))[1][0] == (
+    assert list(csv.reader(io.StringIO(render_scores_csv([grader_view(evil)]))))[1][1] == (
         "'=HYPERLINK(1)"
     )
 

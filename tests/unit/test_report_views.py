@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from grader.core.result import Outcome, result_from_dict
+from grader.core.result import Outcome, StageRecord, StageStatus, result_from_dict
 from grader.reports.views import Audience, candidate_view, grader_view, view_for
 from tests.unit.sample_results import (
     HIDDEN_FAILED,
@@ -98,7 +98,7 @@ def test_a_result_of_schema_1_is_read_with_its_losses_and_points() -> None:
 def test_free_text_naming_a_hidden_test_is_redacted_for_candidates() -> None:
     view = candidate_view(graded_result(), LOGS)
 
-    hidden_stage = next(s for s in view.stages if s.name == "test:hidden")
+    hidden_stage = next(s for s in view.stages if s.name == "hidden tests")
     assert HIDDEN_FAILED not in hidden_stage.detail
     assert "[hidden test]" in hidden_stage.detail
     rejects = next(t for t in view.tests if t.name == "test_create_rejects")
@@ -139,3 +139,21 @@ def test_credentials_in_a_git_url_are_not_shown() -> None:
 
     for audience in Audience:
         assert view_for(with_token, audience).source == "https://github.com/alice/notes.git#v1"
+
+
+def test_a_candidates_stages_speak_without_engine_jargon() -> None:
+    result = graded_result()
+    stages = (
+        StageRecord("build", StageStatus.OK, 3.0, ".grader.Dockerfile -> sha256:24538dced10e"),
+        StageRecord("run", StageStatus.OK, 1.0, "http://192.168.224.2:8000"),
+        StageRecord("probe", StageStatus.OK, 1.0, "ready after 7.16 s"),
+    )
+    view = candidate_view(replace(result, stages=stages))
+
+    names = [s.name for s in view.stages]
+    assert names == ["building your app", "starting your app", "waiting for your app to answer"]
+    details = " ".join(s.detail for s in view.stages)
+    assert "sha256" not in details
+    assert "Dockerfile" not in details
+    assert "192.168" not in details
+    assert [s.name for s in grader_view(replace(result, stages=stages)).stages][-1] == "probe"

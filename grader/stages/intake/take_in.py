@@ -35,7 +35,7 @@ from grader.stages.intake.tree_hash import SKIPPED_DIRS, hash_tree
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")
 GIT_PREFIXES = ("https://", "http://", "ssh://", "git://", "git@", "file://")
-NOT_COPIED = SKIPPED_DIRS | {".venv", "venv", "node_modules"}
+NOT_COPIED = SKIPPED_DIRS | {".venv", "venv", "node_modules", ".grader"}  # .grader: check results
 CHUNK = 1 << 16
 DEPTH_CEILING = 256  # os.walk and shutil.rmtree recurse once per level in Python 3.11
 # What the archive modules raise for bytes they cannot decode: a damaged member or stream.
@@ -63,6 +63,7 @@ class IntakeLimits:
 class SourceTree:
     path: Path
     sha256: str
+    commit: str | None = None  # a git URL's resolved commit
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,10 @@ def take_in(
     """
     if destination.exists() or destination.is_symlink():
         raise FileExistsError(f"intake destination {destination} already exists")
+    commit = None
     try:
         if is_git_url(source):
-            _clone(source, destination, limits, keep_clone)
+            commit = _clone(source, destination, limits, keep_clone)
         else:
             path = Path(source)
             if path.is_dir():
@@ -120,7 +122,7 @@ def take_in(
         if not any(destination.iterdir()):
             raise _Refused("the submission is empty")
         _refuse_links_out(destination)
-        return SourceTree(path=destination, sha256=hash_tree(destination))
+        return SourceTree(path=destination, sha256=hash_tree(destination), commit=commit)
     except _Refused as refused:
         _remove_tree(destination)
         return Refusal(str(refused))
@@ -484,7 +486,7 @@ def clean_git_environment() -> dict[str, str]:
     }
 
 
-def _clone(source: str, destination: Path, limits: IntakeLimits, keep: Path | None) -> None:
+def _clone(source: str, destination: Path, limits: IntakeLimits, keep: Path | None) -> str:
     """Clone without a checkout, measure the commit's tree from git's own records (sizes, file
     count, depth), and check it out only when it fits: nothing is written that the limits
     would refuse. Git runs with no system or global configuration, so no filter, hook or
@@ -534,6 +536,7 @@ def _clone(source: str, destination: Path, limits: IntakeLimits, keep: Path | No
             shutil.move(checkout, keep)
     finally:
         _remove_tree(scratch)  # not TemporaryDirectory: its rmtree recurses per folder level
+    return commit
 
 
 def _measure_commit(checkout: Path, commit: str, env: dict[str, str], limits: IntakeLimits) -> None:

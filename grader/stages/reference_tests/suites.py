@@ -84,6 +84,15 @@ def _environment() -> dict[str, str]:
 
 def plan_suite(task: Task, suite: SuiteSpec) -> tuple[TestOutcome, ...]:
     """The suite's tests, each `not_run`, with their criteria; a broken suite is a TaskError."""
+    return tuple(_outcome(suite, test) for test in _collect(task, suite))
+
+
+def container_only_tests(task: Task, suite: SuiteSpec) -> frozenset[str]:
+    """The suite's tests that restart the app: they run under the grader, not against a URL."""
+    return frozenset(str(t["nodeid"]) for t in _collect(task, suite) if t.get("needs_container"))
+
+
+def _collect(task: Task, suite: SuiteSpec) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="grader-plan-") as scratch:
         report = Path(scratch) / "plan.json"
         command = pytest_command(task, suite, report, "--collect-only")
@@ -94,7 +103,7 @@ def plan_suite(task: Task, suite: SuiteSpec) -> tuple[TestOutcome, ...]:
     if data is None or data["collection_errors"] or done.returncode not in (0, 5):
         errors = "; ".join(data["collection_errors"]) if data else done.stdout[-2000:]
         raise TaskError(f"task {task.id}: suite {suite.id!r} cannot be collected: {errors}")
-    return tuple(_outcome(suite, test) for test in data["tests"])
+    return list(data["tests"])
 
 
 def run_suite(
