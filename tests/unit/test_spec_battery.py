@@ -188,3 +188,11 @@ def test_extra_and_read_only_properties_are_sent_where_the_schema_names_them() -
         "name": "grader-name",
     }
     assert "invalid-token" not in by_class  # nothing secures it
+
+
+def test_made_up_values_keep_to_the_schema_pattern() -> None:
+    from grader.stages.fuzz.battery import valid_value
+
+    schema = {"type": "string", "pattern": "^[a-zA-Z0-9-]+$"}
+    assert valid_value(schema, {}, "pet_id") == "graderpetid"
+    assert valid_value({"type": "string", "pattern": "^[0-9]+$"}, {}, "code") == "1"
