@@ -126,3 +126,27 @@ def test_a_token_that_is_not_one_is_sent_to_every_secured_operation(tmp_path: Pa
         for f in failures
         if f["battery"] == "invalid-token"
     )
+
+
+def test_a_login_step_carries_headers_and_a_token_may_be_the_whole_body() -> None:
+    import httpx
+
+    from grader.core.task import FuzzAuthSpec
+    from grader.stages.fuzz.replay import _log_in
+
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, text="eyJ.plain.token\n")
+
+    auth = FuzzAuthSpec.model_validate(
+        {
+            "steps": [{"method": "GET", "path": "/auth/12", "headers": {"X-Basic": "yes"}}],
+            "token_pointer": "",
+        }
+    )
+    with httpx.Client(transport=httpx.MockTransport(answer), base_url="http://app") as client:
+        assert _log_in(client, auth, "/openapi") == ("eyJ.plain.token", "")
+    assert seen[0].url.path == "/openapi/auth/12"
+    assert seen[0].headers["X-Basic"] == "yes"
