@@ -68,6 +68,10 @@ PRECEDENCE = (
 )
 # A hand-found class that a well-formed request triggers is credited by a 5xx to valid input.
 SAME_CLASS = {"documented-field": "valid-input"}
+# What the document forbids: refusing it with any 4xx is right (an unknown id with a 404, a
+# token that is not one with a 401/403).
+INVALID = {"missing-field", "wrong-type", "non-object-body", "deep-nesting"}
+NEGATIVE_LABELS = {"nul-byte", "not-json"}
 # The grader's own names for the classes of its bad-input battery (a failure's `battery`).
 ENGINE_CLASS = {
     "int-past-2^63": "big-int",
@@ -133,6 +137,7 @@ class AppFigures:
     error: str = ""
     hand_replayed: dict[str, str] = field(default_factory=dict)  # hand-found id -> status
     document: dict[str, Any] | None = None  # what the 5xx were sorted against
+    refusals: list[Reported] = field(default_factory=list)  # deviations: an undocumented 4xx
 
 
 # ---------------------------------------------------------------- corpus
@@ -602,29 +607,8 @@ def measure(app: AppConfig, grader: Path, label: str, out: Path, options: set[st
     operations = figures.coverage.get("operations") or 0
     reached = len(figures.coverage.get("reached_2xx") or [])
     figures.false_100 = figures.percent == 100 and operations > 0 and reached * 2 < operations
-    no_token = app.auth is None or "--auth" not in options
-    for failure in failures:
-        status = str(failure.get("status", ""))
-        if failure.get("kind") == "deviation":
-            figures.deviations += 1
-            if status in ("401", "403") and no_token:
-                figures.unfair.append(f"{failure['operation']}: {status} without a token")
-            elif status.startswith("4") and failure.get("check") in (
-                "status_code_conformance",
-                "negative_data_rejection",
-            ):
-                figures.unfair.append(f"{failure['operation']}: undocumented {status}")
-        if failure.get("kind") != "bug":
-            continue
-        figures.reported.append(
-            Reported(
-                failure["operation"],
-                failure.get("check", ""),
-                status,
-                failure.get("curl", ""),
-                battery=failure.get("battery", ""),
-            )
-        )
+    no_token = app.auth is None or "--auth" not in options or run_id.endswith("-noauth")
+    read_failures(figures, failures, no_token=no_token)
     with started_image(app, run_id) as base_url:
         document = load_document(app, base_url)
         authorization = ""
@@ -647,6 +631,30 @@ def measure(app: AppConfig, grader: Path, label: str, out: Path, options: set[st
     return figures
 
 
+def read_failures(figures: AppFigures, failures: list[Any], *, no_token: bool) -> None:
+    """The reported 5xx, and the deviations that may be unfair: a 401/403 held against an
+    app that was given no token, an undocumented 4xx (sorted with the 5xx: unfair when what it
+    refused was invalid)."""
+    figures.reported, figures.refusals, figures.unfair, figures.deviations = [], [], [], 0
+    for failure in failures:
+        status = str(failure.get("status", ""))
+        entry = Reported(
+            failure["operation"],
+            failure.get("check", ""),
+            status,
+            failure.get("curl", ""),
+            battery=failure.get("battery", ""),
+        )
+        if failure.get("kind") == "bug":
+            figures.reported.append(entry)
+        elif failure.get("kind") == "deviation":
+            figures.deviations += 1
+            if status in ("401", "403") and no_token:
+                figures.unfair.append(f"{entry.operation}: {status} without a token")
+            elif status.startswith("4") and entry.check == "status_code_conformance":
+                figures.refusals.append(entry)
+
+
 def sort_reported(app: AppConfig, figures: AppFigures, run_dir: Path) -> None:
     """Sort each reported 5xx into classes from its request and match it to the hand list.
     The grader's own label adds a class only where one request cannot show it (a create
@@ -662,6 +670,20 @@ def sort_reported(app: AppConfig, figures: AppFigures, run_dir: Path) -> None:
         bug.chosen = bug.classes[0] if bug.classes else ""
         bug.matches = match(app, bug)
     figures.found = sorted({b.matches for b in figures.reported if b.matches})
+    for refusal in figures.refusals:
+        sent = parse_curl(refusal.curl, run_dir) if refusal.curl else None
+        schema = body_schema(figures.document, refusal.operation)
+        refusal.classes = classify(sent, schema, refusal.operation) if sent else ()
+        label = ENGINE_CLASS.get(refusal.battery, refusal.battery)
+        carried = {*refusal.classes, label}
+        invalid = carried & (INVALID | NEGATIVE_LABELS)
+        if refusal.status == "404":
+            invalid |= carried & {"unknown-id"}
+        if refusal.status in ("401", "403"):
+            invalid |= carried & {"invalid-token"}
+        line = f"{refusal.operation}: undocumented {refusal.status} to {', '.join(sorted(invalid))}"
+        if invalid and line not in figures.unfair:
+            figures.unfair.append(line)
 
 
 def zero_config_verdict(result: Any) -> str:
@@ -804,6 +826,7 @@ def rescored(
 ) -> AppFigures:
     app = next(a for a in apps if a.name == entry["name"])
     reported = [Reported(**r) for r in entry.pop("reported")]
+    entry["refusals"] = [Reported(**r) for r in entry.get("refusals", [])]
     figures = AppFigures(**entry)
     figures.status = re.sub(  # the wording of the first measurement
         r" \[auth file refused, graded without it .*\]$",
@@ -812,6 +835,15 @@ def rescored(
     )
     figures.reported = reported
     figures.hand_classes = len(app.bugs)
+    fuzz = read_json(Path(figures.run_dir) / "logs" / "fuzz.log") if figures.run_dir else None
+    if fuzz:  # the deviations again, with the rule of this version
+        replayed = {(r.operation, r.curl): r.replayed for r in reported}
+        no_token = app.auth is None or figures.run_dir.rstrip("/").split("/")[-2].endswith(
+            "-noauth"
+        )
+        read_failures(figures, fuzz.get("failures") or [], no_token=no_token)
+        for r in figures.reported:
+            r.replayed = replayed.get((r.operation, r.curl), r.replayed)
     if figures.document is None:
         figures.document = load_document(app, None)
     if figures.document is None and documents and (documents / f"{app.name}.json").is_file():
