@@ -56,6 +56,8 @@ BIG = 2**63
 # Which class explains a 5xx when one request carries several bad inputs: the one the app meets
 # first (the body is decoded before it is validated, validated before it is stored).
 PRECEDENCE = (
+    "not-json",
+    "nul-byte",
     "deep-nesting",
     "non-object-body",
     "lone-surrogate",
@@ -73,7 +75,7 @@ SAME_CLASS = {"documented-field": "valid-input"}
 # What the document forbids: refusing it with any 4xx is right (an unknown id with a 404, a
 # token that is not one with a 401/403).
 INVALID = {"missing-field", "wrong-type", "non-object-body", "deep-nesting"}
-NEGATIVE_LABELS = {"nul-byte", "not-json"}
+NEGATIVE_LABELS = {"not-json"}
 # The grader's own names for the classes of its bad-input battery (a failure's `battery`).
 ENGINE_CLASS = {
     "int-past-2^63": "big-int",
@@ -306,6 +308,11 @@ def classify(sent: SentRequest, schema: dict[str, Any] | None, operation: str) -
     text = sent.body.decode("utf-8", "surrogateescape") if sent.body is not None else ""
     if sent.body is not None and _depth(text) > 100:
         found.add("deep-nesting")
+    if b"\x00" in (sent.body or b"") or "\\u0000" in text or "%00" in path_and_query:
+        found.add("nul-byte")
+    json_body = "json" in sent.headers.get("content-type", "")
+    if json_body and sent.body is not None and not _decodes(sent.body):
+        found.add("not-json")
     if (
         LONE_SURROGATE.search(text)
         or SURROGATE_BYTES.search(sent.body or b"")
@@ -333,6 +340,14 @@ def classify(sent: SentRequest, schema: dict[str, Any] | None, operation: str) -
     if not found:
         found.add("valid-input")
     return tuple(c for c in PRECEDENCE if c in found)
+
+
+def _decodes(body: bytes) -> bool:
+    try:
+        json.loads(body.decode("utf-8", "surrogatepass"))  # a surrogate's bytes are that class
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _looks_issued(header: str) -> bool:

@@ -112,6 +112,14 @@ def test_a_request_is_sorted_into_the_class_it_carries(body: bytes, url: str, fi
     assert classes[0] == first
 
 
+def test_nul_bytes_and_bytes_that_are_not_json_are_classes_of_their_own() -> None:
+    json_type = {"Content-Type": "application/json"}
+    nul = corpus.classify(_sent(b'{"name": "a\\u0000b"}', **json_type), SCHEMA, "POST /things")
+    broken = corpus.classify(_sent(b"\xff\x00", **json_type), SCHEMA, "POST /things")
+    assert nul[0] == "nul-byte"
+    assert broken[0] == "not-json"
+
+
 def test_a_bodiless_request_to_an_id_is_an_unknown_id_and_a_big_one_both() -> None:
     small = corpus.SentRequest("DELETE", "http://h/things/7", {}, None)
     big = corpus.SentRequest("DELETE", "http://h/things/9223372036854775808", {}, None)
