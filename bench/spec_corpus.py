@@ -345,7 +345,9 @@ def classify(sent: SentRequest, schema: dict[str, Any] | None, operation: str) -
 def _decodes(body: bytes) -> bool:
     try:
         json.loads(body.decode("utf-8", "surrogatepass"))  # a surrogate's bytes are that class
-    except (ValueError, RecursionError):
+    except RecursionError:
+        return True  # JSON, only deep
+    except ValueError:
         return False
     return True
 
@@ -682,7 +684,7 @@ def sort_reported(app: AppConfig, figures: AppFigures, run_dir: Path) -> None:
             bug.classes = (label, *bug.classes)
             bug.by_label_only = label
         bug.chosen = bug.classes[0] if bug.classes else ""
-        bug.matches = match(app, bug)
+        bug.matches = match(app, bug) if bug.status.startswith("5") else ""
     figures.found = sorted({b.matches for b in figures.reported if b.matches})
     for refusal in figures.refusals:
         sent = parse_curl(refusal.curl, run_dir) if refusal.curl else None
@@ -734,14 +736,18 @@ def render(figures: Sequence[AppFigures], label: str, grader_commit: str) -> str
         f"Machine: {machine}. Grader commit: {grader_commit}.",
         "",
         "| app | zero-config start | status | score | reached 2xx | hand-found classes found "
-        "| reported 5xx not in the list | unfair deviations | curl lines reproduced |",
-        "| --- | --- | --- | ---: | --- | --- | --- | --- | --- |",
+        "| reported 5xx not in the list | unfair deviations | 5xx curl lines reproduced "
+        "| bugs without an answer |",
+        "| --- | --- | --- | ---: | --- | --- | --- | --- | --- | --- |",
     ]
     total_hand = total_found = total_extra = total_unfair = total_repro = total_bugs = 0
+    total_silent = 0
     started = 0
     for f in figures:
-        extra = [b for b in f.reported if not b.matches]
-        repro = [b for b in f.reported if b.replayed == b.status]
+        five = [b for b in f.reported if b.status.startswith("5")]
+        extra = [b for b in five if not b.matches]
+        repro = [b for b in five if b.replayed == b.status]
+        silent = len(f.reported) - len(five)
         coverage = f.coverage
         reached = f"{len(coverage.get('reached_2xx') or [])} of {coverage.get('operations', 0)}"
         score = "-" if f.percent is None else f"{f.percent:.1f} %"
@@ -749,21 +755,23 @@ def render(figures: Sequence[AppFigures], label: str, grader_commit: str) -> str
         lines.append(
             f"| {f.name} | {f.zero_config} | {status} | {score} | {reached} "
             f"| {len(f.found)} of {f.hand_classes} {' '.join(f.found)} | {len(extra)} "
-            f"| {len(f.unfair)} of {f.deviations} | {len(repro)} of {len(f.reported)} |"
+            f"| {len(f.unfair)} of {f.deviations} | {len(repro)} of {len(five)} | {silent} |"
         )
         total_hand += f.hand_classes
         total_found += len(f.found)
         total_extra += len(extra)
         total_unfair += len(f.unfair)
         total_repro += len(repro)
-        total_bugs += len(f.reported)
+        total_bugs += len(five)
+        total_silent += silent
         started += f.zero_config.startswith("started")
     recall = f"{100 * total_found / total_hand:.0f} %" if total_hand else "-"
     lines += [
         "",
         f"Overall: {total_found} of {total_hand} hand-found classes found ({recall}); "
         f"{total_extra} reported 5xx outside the list; {total_unfair} unfair deviations; "
-        f"{total_repro} of {total_bugs} curl lines reproduced their status; "
+        f"{total_repro} of {total_bugs} 5xx curl lines reproduced their status; "
+        f"{total_silent} bugs reported for requests that got no answer (hangs, timeouts); "
         f"{started} of {len(figures)} apps started with `--spec` alone; "
         f"false 100 %: {sum(f.false_100 for f in figures)}.",
         "",
