@@ -24,6 +24,8 @@ machine and the grader commit. Run from the repository root:
 from __future__ import annotations
 
 import argparse
+import base64
+import binascii
 import contextlib
 import datetime
 import json
@@ -54,6 +56,8 @@ BIG = 2**63
 # Which class explains a 5xx when one request carries several bad inputs: the one the app meets
 # first (the body is decoded before it is validated, validated before it is stored).
 PRECEDENCE = (
+    "not-json",
+    "nul-byte",
     "deep-nesting",
     "non-object-body",
     "lone-surrogate",
@@ -68,6 +72,10 @@ PRECEDENCE = (
 )
 # A hand-found class that a well-formed request triggers is credited by a 5xx to valid input.
 SAME_CLASS = {"documented-field": "valid-input"}
+# What the document forbids: refusing it with any 4xx is right (an unknown id with a 404, a
+# token that is not one with a 401/403).
+INVALID = {"missing-field", "wrong-type", "non-object-body", "deep-nesting"}
+NEGATIVE_LABELS = {"not-json"}
 # The grader's own names for the classes of its bad-input battery (a failure's `battery`).
 ENGINE_CLASS = {
     "int-past-2^63": "big-int",
@@ -133,6 +141,7 @@ class AppFigures:
     error: str = ""
     hand_replayed: dict[str, str] = field(default_factory=dict)  # hand-found id -> status
     document: dict[str, Any] | None = None  # what the 5xx were sorted against
+    refusals: list[Reported] = field(default_factory=list)  # deviations: an undocumented 4xx
 
 
 # ---------------------------------------------------------------- corpus
@@ -234,8 +243,6 @@ def parse_curl(line: str, folder: Path) -> SentRequest | None:
         timeout=20,
         cwd=folder,
     )
-    import base64
-
     argv = [base64.b64decode(a) for a in done.stdout.split(b"\n") if a]
     if not argv:
         return None
@@ -301,6 +308,11 @@ def classify(sent: SentRequest, schema: dict[str, Any] | None, operation: str) -
     text = sent.body.decode("utf-8", "surrogateescape") if sent.body is not None else ""
     if sent.body is not None and _depth(text) > 100:
         found.add("deep-nesting")
+    if b"\x00" in (sent.body or b"") or "\\u0000" in text or "%00" in path_and_query:
+        found.add("nul-byte")
+    json_body = "json" in sent.headers.get("content-type", "")
+    if json_body and sent.body is not None and not _decodes(sent.body):
+        found.add("not-json")
     if (
         LONE_SURROGATE.search(text)
         or SURROGATE_BYTES.search(sent.body or b"")
@@ -330,10 +342,27 @@ def classify(sent: SentRequest, schema: dict[str, Any] | None, operation: str) -
     return tuple(c for c in PRECEDENCE if c in found)
 
 
+def _decodes(body: bytes) -> bool:
+    try:
+        json.loads(body.decode("utf-8", "surrogatepass"))  # a surrogate's bytes are that class
+    except RecursionError:
+        return True  # JSON, only deep
+    except ValueError:
+        return False
+    return True
+
+
 def _looks_issued(header: str) -> bool:
+    """A JWT whose header reads as JSON with an algorithm (what a login of these apps issues)."""
     token = header.split()[-1] if header.split() else ""
     parts = token.split(".")
-    return len(parts) == 3 and all(re.fullmatch(r"[A-Za-z0-9_-]+", p) for p in parts)
+    if len(parts) != 3:
+        return False
+    try:
+        head = json.loads(base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)))
+    except (ValueError, binascii.Error):
+        return False
+    return isinstance(head, dict) and "alg" in head
 
 
 def _wants_object(schema: dict[str, Any] | None) -> bool:
@@ -519,18 +548,12 @@ def fresh_token(app: AppConfig, base_url: str) -> str:
 
 def replay(curl: str, base_url: str, authorization: str, folder: Path, *, twice: bool) -> str:
     """The status the reported curl line answers now (the second time, for a repeated create),
-    sent from the result folder as its body files are named from there."""
-    line = curl
-    if authorization:
-        line = re.sub(
-            r"(-H ['\"]Authorization: )[^'\"]*(['\"])",
-            lambda m: m.group(1) + authorization.replace("'", "") + m.group(2),
-            line,
-            flags=re.IGNORECASE,
-        )
-    command = f"{line} -s -o /dev/null -w '%{{http_code}}\\n' --max-time 30"
+    sent from the result folder as its body files are named from there. A line that sends
+    the login's token says "$TOKEN"; a token made up to fail is sent as it is."""
+    command = f"{curl} -s -o /dev/null -w '%{{http_code}}\\n' --max-time 30"
     if twice:
         command = f"{command}\n{command}"
+    token = authorization.split()[-1] if authorization else ""
     with contextlib.suppress(subprocess.TimeoutExpired):
         done = subprocess.run(
             ["bash", "-c", command],
@@ -538,9 +561,7 @@ def replay(curl: str, base_url: str, authorization: str, folder: Path, *, twice:
             text=True,
             timeout=120,
             cwd=folder,
-            env={**os.environ, "BASE_URL": base_url, "TOKEN": authorization.split()[-1:][0]}
-            if authorization
-            else {**os.environ, "BASE_URL": base_url},
+            env={**os.environ, "BASE_URL": base_url, "TOKEN": token},
         )
         answers = done.stdout.split()
         return answers[-1] if answers else "no answer"
@@ -602,29 +623,8 @@ def measure(app: AppConfig, grader: Path, label: str, out: Path, options: set[st
     operations = figures.coverage.get("operations") or 0
     reached = len(figures.coverage.get("reached_2xx") or [])
     figures.false_100 = figures.percent == 100 and operations > 0 and reached * 2 < operations
-    no_token = app.auth is None or "--auth" not in options
-    for failure in failures:
-        status = str(failure.get("status", ""))
-        if failure.get("kind") == "deviation":
-            figures.deviations += 1
-            if status in ("401", "403") and no_token:
-                figures.unfair.append(f"{failure['operation']}: {status} without a token")
-            elif status.startswith("4") and failure.get("check") in (
-                "status_code_conformance",
-                "negative_data_rejection",
-            ):
-                figures.unfair.append(f"{failure['operation']}: undocumented {status}")
-        if failure.get("kind") != "bug":
-            continue
-        figures.reported.append(
-            Reported(
-                failure["operation"],
-                failure.get("check", ""),
-                status,
-                failure.get("curl", ""),
-                battery=failure.get("battery", ""),
-            )
-        )
+    no_token = app.auth is None or "--auth" not in options or run_id.endswith("-noauth")
+    read_failures(figures, failures, no_token=no_token)
     with started_image(app, run_id) as base_url:
         document = load_document(app, base_url)
         authorization = ""
@@ -647,6 +647,30 @@ def measure(app: AppConfig, grader: Path, label: str, out: Path, options: set[st
     return figures
 
 
+def read_failures(figures: AppFigures, failures: list[Any], *, no_token: bool) -> None:
+    """The reported 5xx, and the deviations that may be unfair: a 401/403 held against an
+    app that was given no token, an undocumented 4xx (sorted with the 5xx: unfair when what it
+    refused was invalid)."""
+    figures.reported, figures.refusals, figures.unfair, figures.deviations = [], [], [], 0
+    for failure in failures:
+        status = str(failure.get("status", ""))
+        entry = Reported(
+            failure["operation"],
+            failure.get("check", ""),
+            status,
+            failure.get("curl", ""),
+            battery=failure.get("battery", ""),
+        )
+        if failure.get("kind") == "bug":
+            figures.reported.append(entry)
+        elif failure.get("kind") == "deviation":
+            figures.deviations += 1
+            if status in ("401", "403") and no_token:
+                figures.unfair.append(f"{entry.operation}: {status} without a token")
+            elif status.startswith("4") and entry.check == "status_code_conformance":
+                figures.refusals.append(entry)
+
+
 def sort_reported(app: AppConfig, figures: AppFigures, run_dir: Path) -> None:
     """Sort each reported 5xx into classes from its request and match it to the hand list.
     The grader's own label adds a class only where one request cannot show it (a create
@@ -660,8 +684,22 @@ def sort_reported(app: AppConfig, figures: AppFigures, run_dir: Path) -> None:
             bug.classes = (label, *bug.classes)
             bug.by_label_only = label
         bug.chosen = bug.classes[0] if bug.classes else ""
-        bug.matches = match(app, bug)
+        bug.matches = match(app, bug) if bug.status.startswith("5") else ""
     figures.found = sorted({b.matches for b in figures.reported if b.matches})
+    for refusal in figures.refusals:
+        sent = parse_curl(refusal.curl, run_dir) if refusal.curl else None
+        schema = body_schema(figures.document, refusal.operation)
+        refusal.classes = classify(sent, schema, refusal.operation) if sent else ()
+        label = ENGINE_CLASS.get(refusal.battery, refusal.battery)
+        carried = {*refusal.classes, label}
+        invalid = carried & (INVALID | NEGATIVE_LABELS)
+        if refusal.status == "404":
+            invalid |= carried & {"unknown-id"}
+        if refusal.status in ("401", "403"):
+            invalid |= carried & {"invalid-token"}
+        line = f"{refusal.operation}: undocumented {refusal.status} to {', '.join(sorted(invalid))}"
+        if invalid and line not in figures.unfair:
+            figures.unfair.append(line)
 
 
 def zero_config_verdict(result: Any) -> str:
@@ -698,14 +736,18 @@ def render(figures: Sequence[AppFigures], label: str, grader_commit: str) -> str
         f"Machine: {machine}. Grader commit: {grader_commit}.",
         "",
         "| app | zero-config start | status | score | reached 2xx | hand-found classes found "
-        "| reported 5xx not in the list | unfair deviations | curl lines reproduced |",
-        "| --- | --- | --- | ---: | --- | --- | --- | --- | --- |",
+        "| reported 5xx not in the list | unfair deviations | 5xx curl lines reproduced "
+        "| bugs without an answer |",
+        "| --- | --- | --- | ---: | --- | --- | --- | --- | --- | --- |",
     ]
     total_hand = total_found = total_extra = total_unfair = total_repro = total_bugs = 0
+    total_silent = 0
     started = 0
     for f in figures:
-        extra = [b for b in f.reported if not b.matches]
-        repro = [b for b in f.reported if b.replayed == b.status]
+        five = [b for b in f.reported if b.status.startswith("5")]
+        extra = [b for b in five if not b.matches]
+        repro = [b for b in five if b.replayed == b.status]
+        silent = len(f.reported) - len(five)
         coverage = f.coverage
         reached = f"{len(coverage.get('reached_2xx') or [])} of {coverage.get('operations', 0)}"
         score = "-" if f.percent is None else f"{f.percent:.1f} %"
@@ -713,21 +755,23 @@ def render(figures: Sequence[AppFigures], label: str, grader_commit: str) -> str
         lines.append(
             f"| {f.name} | {f.zero_config} | {status} | {score} | {reached} "
             f"| {len(f.found)} of {f.hand_classes} {' '.join(f.found)} | {len(extra)} "
-            f"| {len(f.unfair)} of {f.deviations} | {len(repro)} of {len(f.reported)} |"
+            f"| {len(f.unfair)} of {f.deviations} | {len(repro)} of {len(five)} | {silent} |"
         )
         total_hand += f.hand_classes
         total_found += len(f.found)
         total_extra += len(extra)
         total_unfair += len(f.unfair)
         total_repro += len(repro)
-        total_bugs += len(f.reported)
+        total_bugs += len(five)
+        total_silent += silent
         started += f.zero_config.startswith("started")
     recall = f"{100 * total_found / total_hand:.0f} %" if total_hand else "-"
     lines += [
         "",
         f"Overall: {total_found} of {total_hand} hand-found classes found ({recall}); "
         f"{total_extra} reported 5xx outside the list; {total_unfair} unfair deviations; "
-        f"{total_repro} of {total_bugs} curl lines reproduced their status; "
+        f"{total_repro} of {total_bugs} 5xx curl lines reproduced their status; "
+        f"{total_silent} bugs reported for requests that got no answer (hangs, timeouts); "
         f"{started} of {len(figures)} apps started with `--spec` alone; "
         f"false 100 %: {sum(f.false_100 for f in figures)}.",
         "",
@@ -804,6 +848,7 @@ def rescored(
 ) -> AppFigures:
     app = next(a for a in apps if a.name == entry["name"])
     reported = [Reported(**r) for r in entry.pop("reported")]
+    entry["refusals"] = [Reported(**r) for r in entry.get("refusals", [])]
     figures = AppFigures(**entry)
     figures.status = re.sub(  # the wording of the first measurement
         r" \[auth file refused, graded without it .*\]$",
@@ -812,6 +857,15 @@ def rescored(
     )
     figures.reported = reported
     figures.hand_classes = len(app.bugs)
+    fuzz = read_json(Path(figures.run_dir) / "logs" / "fuzz.log") if figures.run_dir else None
+    if fuzz:  # the deviations again, with the rule of this version
+        replayed = {(r.operation, r.curl): r.replayed for r in reported}
+        no_token = app.auth is None or figures.run_dir.rstrip("/").split("/")[-2].endswith(
+            "-noauth"
+        )
+        read_failures(figures, fuzz.get("failures") or [], no_token=no_token)
+        for r in figures.reported:
+            r.replayed = replayed.get((r.operation, r.curl), r.replayed)
     if figures.document is None:
         figures.document = load_document(app, None)
     if figures.document is None and documents and (documents / f"{app.name}.json").is_file():

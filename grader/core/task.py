@@ -181,6 +181,9 @@ class FuzzRequest(_Strict):
     form_body: dict[str, str] | None = Field(
         None, alias="form", description="sent as application/x-www-form-urlencoded instead"
     )
+    headers: dict[str, str] = Field(
+        default_factory=dict, description="sent with it, such as an HTTP Basic login"
+    )
 
 
 class FuzzAuthSpec(_Strict):
@@ -190,7 +193,10 @@ class FuzzAuthSpec(_Strict):
         min_length=1, description="sent in order (say, register then log in); the last answers"
     )
     token_pointer: str = Field(
-        "/access_token", pattern=r"^/", description="JSON pointer of the token in the last answer"
+        "/access_token",
+        pattern=r"^(/.*)?$",
+        description="JSON pointer of the token in the last answer; '' for the whole body "
+        "(a token answered as plain text)",
     )
     header: str = "Authorization"
     scheme: str = "Bearer"

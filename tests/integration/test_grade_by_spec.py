@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,10 +35,16 @@ def test_a_served_document_is_fuzzed_and_the_planted_500_reported(
     assert result.task.id == "spec"
     assert result.task.version == "served at /openapi.json"
     assert result.suites == ("fuzz",)
-    failed = [t for t in result.tests if t.outcome is not Outcome.PASSED]
-    assert [t.id for t in failed] == ["fuzz::bugs::GET /pets/{pet_id}"]
-    assert failed[0].message.startswith("bug: Server error [not_a_server_error]")
-    assert "reproduce: curl -i -X GET" in failed[0].message
+    failed = {t.id: t for t in result.tests if t.outcome is not Outcome.PASSED}
+    # the planted 500, and the bad-input battery's finds in the framework stack under POST
+    assert set(failed) == {"fuzz::bugs::GET /pets/{pet_id}", "fuzz::bugs::POST /pets"}
+    planted = failed["fuzz::bugs::GET /pets/{pet_id}"]
+    assert planted.message.startswith("bug: Server error [not_a_server_error]")
+    assert "reproduce: curl -i -X GET" in planted.message
+    found = [line for line in failed["fuzz::bugs::POST /pets"].message.splitlines()
+             if line.startswith("bug: ")]  # fmt: skip
+    assert found
+    assert all(re.search(r"\] \[[a-z0-9^-]+\]", line) for line in found), found
     assert {t.id for t in result.tests} >= {"fuzz::bugs::POST /pets", "fuzz::contract::GET /pets"}
     assert result.score is not None
     assert 0 < result.score.percent < 100

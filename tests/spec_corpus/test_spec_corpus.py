@@ -3,8 +3,10 @@ the class its request carries and matched to the hand-found list (bench/spec_cor
 
 from __future__ import annotations
 
+import http.server
 import importlib.util
 import sys
+import threading
 import tomllib
 from pathlib import Path
 from types import ModuleType
@@ -110,6 +112,14 @@ def test_a_request_is_sorted_into_the_class_it_carries(body: bytes, url: str, fi
     assert classes[0] == first
 
 
+def test_nul_bytes_and_bytes_that_are_not_json_are_classes_of_their_own() -> None:
+    json_type = {"Content-Type": "application/json"}
+    nul = corpus.classify(_sent(b'{"name": "a\\u0000b"}', **json_type), SCHEMA, "POST /things")
+    broken = corpus.classify(_sent(b"\xff\x00", **json_type), SCHEMA, "POST /things")
+    assert nul[0] == "nul-byte"
+    assert broken[0] == "not-json"
+
+
 def test_a_bodiless_request_to_an_id_is_an_unknown_id_and_a_big_one_both() -> None:
     small = corpus.SentRequest("DELETE", "http://h/things/7", {}, None)
     big = corpus.SentRequest("DELETE", "http://h/things/9223372036854775808", {}, None)
@@ -118,8 +128,8 @@ def test_a_bodiless_request_to_an_id_is_an_unknown_id_and_a_big_one_both() -> No
 
 
 def test_a_malformed_bearer_token_is_an_invalid_token_and_an_issued_one_is_not() -> None:
-    bad = corpus.SentRequest("GET", "http://h/secret", {"authorization": "Bearer abc"}, None)
-    jwt = "Bearer aaa.bbb.ccc"
+    bad = corpus.SentRequest("GET", "http://h/secret", {"authorization": "Bearer a.b.c"}, None)
+    jwt = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"
     good = corpus.SentRequest("GET", "http://h/secret", {"authorization": jwt}, None)
     assert "invalid-token" in corpus.classify(bad, None, "GET /secret")
     assert corpus.classify(good, None, "GET /secret") == ("valid-input",)
@@ -190,3 +200,31 @@ def test_a_repeated_create_is_credited_by_the_graders_label_and_said_so(tmp_path
     assert reported.matches == "B4"
     assert reported.by_label_only == "duplicate-unique"
     assert figures.found == ["B4"]
+
+
+class _Answers(http.server.BaseHTTPRequestHandler):
+    """500 to the login's token, 401 to any other."""
+
+    def do_GET(self) -> None:
+        self.send_response(500 if self.headers.get("Authorization") == "Bearer t0k" else 401)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_curl_line_is_sent_again_with_the_logins_token_and_a_made_up_one_as_it_is(
+    tmp_path: Path,
+) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        with_token = 'curl -i -X GET -H "Authorization: Bearer $TOKEN" "${BASE_URL:-x}"/secret'
+        made_up = "curl -i -X GET -H 'Authorization: Bearer a.b.c' \"${BASE_URL:-x}\"/secret"
+        assert corpus.replay(with_token, base, "Bearer t0k", tmp_path, twice=False) == "500"
+        assert corpus.replay(made_up, base, "Bearer t0k", tmp_path, twice=False) == "401"
+    finally:
+        server.shutdown()
+        server.server_close()

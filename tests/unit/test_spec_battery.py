@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from grader.stages.fuzz.battery import battery
 from grader.stages.fuzz.cases import Body
 from grader.stages.fuzz.spec_task import CASES_FILE, spec_task
 from tests.unit.loopback_app import serving
@@ -146,3 +147,52 @@ def test_two_runs_give_the_same_cases_and_the_same_outcomes(tmp_path: Path) -> N
         (tmp_path / name / "tasks" / "spec" / CASES_FILE).read_text() for name in ("one", "two")
     ]
     assert cases[0] == cases[1]
+
+
+def test_extra_and_read_only_properties_are_sent_where_the_schema_names_them() -> None:
+    document = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/pets/{pet_id}": {
+                "put": {
+                    "parameters": [{"name": "pet_id", "in": "path", "schema": {"type": "string"}}],
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["name"],
+                                    "properties": {
+                                        "name": {"type": "string"},
+                                        "created": {"type": "string", "format": "date-time",
+                                                    "readOnly": True},
+                                    },
+                                }
+                            }
+                        }
+                    },
+                }
+            }
+        },
+    }  # fmt: skip
+    made = battery(document, 1).cases
+    by_class = {case.battery: case for case in made}
+    assert by_class["extra-property"].body is not None
+    assert by_class["extra-property"].body.value == {
+        "name": "grader-name",
+        "grader_extra": "grader",
+    }
+    assert by_class["documented-field"].body is not None
+    assert by_class["documented-field"].body.value == {
+        "created": "2024-01-02T03:04:05Z",
+        "name": "grader-name",
+    }
+    assert "invalid-token" not in by_class  # nothing secures it
+
+
+def test_made_up_values_keep_to_the_schema_pattern() -> None:
+    from grader.stages.fuzz.battery import valid_value
+
+    schema = {"type": "string", "pattern": "^[a-zA-Z0-9-]+$"}
+    assert valid_value(schema, {}, "pet_id") == "graderpetid"
+    assert valid_value({"type": "string", "pattern": "^[0-9]+$"}, {}, "code") == "1"

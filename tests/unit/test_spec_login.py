@@ -114,3 +114,39 @@ def test_behind_the_login_every_operation_is_reached(auth: bool, tmp_path: Path)
     assert ("logged in as a new user" in fuzzed.summary) is not auth
     outcomes = {t.id: t.outcome for t in fuzzed.outcomes}
     assert outcomes["fuzz::contract::GET /notes"] is Outcome.PASSED
+
+
+def test_a_token_that_is_not_one_is_sent_to_every_secured_operation(tmp_path: Path) -> None:
+    _, log = fuzz_scenario("spec_login", tmp_path, auth=LOGIN / "auth.toml")
+    failures: list[dict[str, Any]] = log["failures"]  # type: ignore[assignment]
+    invalid = {f["operation"] for f in failures if f["battery"] == "invalid-token"}
+    assert invalid == {"GET /notes", "POST /notes", "GET /notes/{note_id}"}
+    assert all(
+        "Bearer grader.not-a-valid.token" in f["curl"]
+        for f in failures
+        if f["battery"] == "invalid-token"
+    )
+
+
+def test_a_login_step_carries_headers_and_a_token_may_be_the_whole_body() -> None:
+    import httpx
+
+    from grader.core.task import FuzzAuthSpec
+    from grader.stages.fuzz.replay import _log_in
+
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, text="eyJ.plain.token\n")
+
+    auth = FuzzAuthSpec.model_validate(
+        {
+            "steps": [{"method": "GET", "path": "/auth/12", "headers": {"X-Basic": "yes"}}],
+            "token_pointer": "",
+        }
+    )
+    with httpx.Client(transport=httpx.MockTransport(answer), base_url="http://app") as client:
+        assert _log_in(client, auth, "/openapi") == ("eyJ.plain.token", "")
+    assert seen[0].url.path == "/openapi/auth/12"
+    assert seen[0].headers["X-Basic"] == "yes"

@@ -146,3 +146,17 @@ def test_with_no_known_health_path_any_answer_below_500_is_ready() -> None:
         assert isinstance(probe_until_ready(url, "/", 1, 8000, running), NotReady)
     with answering(503) as url:
         assert isinstance(probe_until_ready(url, "/", 1, 8000, running, any_answer=True), NotReady)
+
+
+def test_a_connexion_3_app_is_served_by_uvicorn(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import connexion\napp = connexion.FlaskApp(__name__)\napp.add_api('spec.yaml')\n"
+    )
+    (tmp_path / "requirements.txt").write_text("connexion[flask,uvicorn]==3.3.0\n")
+    assert generate_dockerfile(tmp_path, ANY) == GENERATED_DOCKERFILE
+    text = generated(tmp_path)
+    assert "RUN pip install -r requirements.txt uvicorn" in text
+    assert '"uvicorn", "--host", "0.0.0.0", "--port", "8000", "app:app"' in text
+    (tmp_path / "requirements.txt").write_text("connexion==2.14.2\n")  # connexion 2: WSGI
+    assert generate_dockerfile(tmp_path, ANY) == GENERATED_DOCKERFILE
+    assert '"gunicorn"' in generated(tmp_path)

@@ -36,6 +36,7 @@ from grader.stages.build.flask_dockerfile import (
     candidate_paths,
     find_wsgi_target,
     includes_others,
+    is_asgi,
     pipfile_lock_requirements,
     render_dockerfile,
     requirements_file,
@@ -129,6 +130,13 @@ def generate_dockerfile(tree: Path, runtime: RuntimeSpec) -> str | BuildFailure:
             with (tree / PIPFILE_REQUIREMENTS).open("x", encoding="utf-8") as out:
                 out.write(pinned)
             requirements = PIPFILE_REQUIREMENTS
+    module_path = next(
+        (path for path in sources if path.removesuffix(".py").replace("/", ".").removesuffix(
+            ".__init__") == target.module),
+        "",
+    )  # fmt: skip
+    asgi = is_asgi(sources.get(module_path, ""), _small_text(tree / requirements)
+                   if requirements else "")  # fmt: skip
     text = render_dockerfile(
         target,
         base_image=runtime.base_images[0],
@@ -137,6 +145,7 @@ def generate_dockerfile(tree: Path, runtime: RuntimeSpec) -> str | BuildFailure:
         has_pyproject=any(name in top_level for name in PACKAGE_FILES),
         requirements=requirements or "requirements.txt",
         copy_first=copy_first,
+        asgi=asgi,
     )
     generated = tree / GENERATED_DOCKERFILE
     generated.unlink(missing_ok=True)  # never write through whatever the submission put there

@@ -10,7 +10,10 @@ an otherwise valid request (values made up from the schema) and is named by its 
 - `wrong-type` for each field, `missing-field` for each required one, `deep-nesting`;
 - `not-json`: bytes (a NUL, invalid UTF-8) where JSON was promised;
 - `unknown-id`: a path the resource cannot exist at (reading, changing or deleting it);
-- `same-value-twice`: the same valid create sent twice (a unique value repeated).
+- `same-value-twice`: the same valid create sent twice (a unique value repeated);
+- `extra-property`: a property the schema does not name, where it allows others;
+- `documented-field`: every documented property, read-only ones too (`id`, `created`);
+- `invalid-token`: a secured operation called with a token that is not one.
 
 Cases whose data the schema allows (a surrogate is a string, 2^63 an integer) are `positive`;
 the others `negative`. Every battery case is marked with its class: a 4xx the document does not
@@ -19,10 +22,11 @@ list is a note for it, never a deviation, and a 5xx is a bug named by the class.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from grader.stages.fuzz.cases import Body, FuzzCase, Link, Mode
+from grader.stages.fuzz.cases import Body, FuzzCase, Link, Mode, requires_credentials
 from grader.stages.fuzz.document import (
     FORM,
     MAX_DEPTH,
@@ -32,13 +36,16 @@ from grader.stages.fuzz.document import (
     request_body,
     resolve,
 )
+from grader.stages.fuzz.login import header_and_scheme
 
 PAST_INT64 = 2**63
 SURROGATE = "\ud800"
 NUL = "a\x00b"
 NESTING = 20_000
 UNKNOWN_INT = 987_654_321
-UNKNOWN_TEXT = "grader-unknown-0"
+UNKNOWN_TEXT = "graderunknown0"  # letters and digits: it passes the usual id patterns
+NOT_A_TOKEN = "grader.not-a-valid.token"  # noqa: S105 (a token that is meant to fail)
+EXTRA_PROPERTY = "grader_extra"
 FIELD_DEPTH = 3  # nested objects whose fields are each tried
 PER_OPERATION = 80  # at most this many cases for one operation
 
@@ -69,7 +76,7 @@ def battery(document: dict[str, Any], first_id: int) -> Battery:
         seen: set[str] = set()
         for case in made[:PER_OPERATION]:
             key = repr(case)
-            if key in seen and case.battery != "same-value-twice":
+            if key in seen and case.battery not in ("same-value-twice", "documented-field"):
                 continue
             seen.add(key)
             cases.append(case)
@@ -161,6 +168,7 @@ class _Operation:
         path_item: dict[str, Any],
     ) -> None:
         self.label, self.method, self.document = label, method, document
+        self.operation = operation
         self.parameters = parameters_of(path_item, operation, document)
         self.body = request_body(operation, document)
         self.made: list[FuzzCase] = []
@@ -237,6 +245,10 @@ class _Operation:
         if self.method == "post" and self.body is not None and self.body[1] != MULTIPART:
             self.add("same-value-twice", "positive", "body")
             self.add("same-value-twice", "positive", "body")
+        if requires_credentials(self.operation, self.document):
+            header, scheme = header_and_scheme(self.document)
+            bad = {header: f"{scheme} {NOT_A_TOKEN}".strip()}
+            self.add("invalid-token", "positive", "header", headers=bad)
         return self.made, skipped
 
     def _parameter_cases(self, parameter: dict[str, Any]) -> None:
@@ -285,6 +297,15 @@ class _Operation:
             self.add("not-json", "negative", "body", body=Body(media_type, raw=b'{"\x00\xff'))
         if not isinstance(valid, dict):
             return
+        if schema.get("additionalProperties") is not False:
+            extra = {**valid, EXTRA_PROPERTY: "grader"}
+            self.add("extra-property", "positive", "body", body=Body(media_type, value=extra))
+        documented = valid_value(schema, self.document, "", everything=True, read_only=True)
+        if documented != valid:
+            body = Body(media_type, value=documented)
+            # twice for a PUT: the first may create what the second then updates
+            for _ in range(2 if self.method == "put" else 1):
+                self.add("documented-field", "positive", "body", body=body)
         for field_path, field_schema, required in _fields(schema, self.document):
             kind = _type(field_schema)
             if required:
@@ -323,7 +344,13 @@ class _Operation:
 
 
 def valid_value(
-    schema: Any, document: dict[str, Any], name: str, *, everything: bool = False, depth: int = 0
+    schema: Any,
+    document: dict[str, Any],
+    name: str,
+    *,
+    everything: bool = False,
+    read_only: bool = False,
+    depth: int = 0,
 ) -> Any:
     """A value the schema accepts, made up the same way every time."""
     schema = resolve(schema, document)
@@ -340,10 +367,17 @@ def valid_value(
     if kind == "object":
         required = set(schema.get("required") or [])
         return {
-            str(key): valid_value(value, document, str(key), everything=everything, depth=depth + 1)
+            str(key): valid_value(
+                value,
+                document,
+                str(key),
+                everything=everything,
+                read_only=read_only,
+                depth=depth + 1,
+            )
             for key, value in sorted((schema.get("properties") or {}).items())
             if (everything or key in required)
-            and not (isinstance(value, dict) and value.get("readOnly"))
+            and (read_only or not (isinstance(value, dict) and value.get("readOnly")))
         }
     if kind == "array":
         count = int(schema.get("minItems") or 0)
@@ -393,7 +427,20 @@ def _text(schema: dict[str, Any], name: str) -> str:
         )
     minimum, maximum = int(schema.get("minLength") or 0), schema.get("maxLength")
     text = text + "x" * max(0, minimum - len(text))
-    return text[: int(maximum)] if maximum is not None else text
+    text = text[: int(maximum)] if maximum is not None else text
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and not _matches(pattern, text):
+        compact = "".join(c for c in text if c.isalnum()) or "grader"
+        tries = (compact, compact.lower(), "grader1", "1", "a", "A1", "2024-01-02", "grader-1")
+        return next((t for t in tries if _matches(pattern, t)), text)
+    return text
+
+
+def _matches(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except (re.error, RecursionError):
+        return False
 
 
 def _merged(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:

@@ -1,9 +1,11 @@
 """How much of an API the fuzz stage reached, and whether that is enough to trust a score.
 
-Pure. An operation is *reached* when one of its cases got a 2xx, *refused* when every answer it
-got was 401, 403 or 404 (or it got none), and *locked* when it was refused, the document secures it,
-the stage had no token, and a 401 or 403 was among its answers: correct behaviour (a 404 for
-a path the router rejects before the login can come first), but nothing was explored.
+Pure. An operation is *reached* when one of its cases got a 2xx, *refused* when it got answers
+and every one was 401, 403 or 404 (an operation that got no answer at all, a crash or a stage
+that ended first, is neither: the stage reports those), and *locked* when it was refused, the
+document secures it, the stage had no token, and a 401 or 403 was among its answers: correct
+behaviour (a 404 for a path the router rejects before the login can come first), but nothing
+was explored.
 
 A score from too little is worse than none: a `--spec` grading is `inconclusive` when at least
 half of the operations were refused, or when fewer than half were reached and no bug was found
@@ -40,7 +42,7 @@ class Coverage:
 
         line = (
             f"operations reached with a 2xx: {part(self.reached)}; "
-            f"only ever answered 401/403/404 or never answered: {part(self.refused)}"
+            f"only ever answered 401/403/404: {part(self.refused)}"
         )
         if self.locked:
             line += f"; not explored without a login: {len(self.locked)}"
@@ -53,14 +55,17 @@ def measure_coverage(
     secured: frozenset[str] = frozenset(),
     has_token: bool = False,
 ) -> Coverage:
-    """What each operation's answers were; the grader's own no-token probes do not count."""
+    """What each operation's answers were; the grader's own no-token probes and the
+    battery's false tokens do not count."""
     statuses: dict[str, set[int]] = {operation: set() for operation in operations}
     for run in runs:
         if run.skipped or run.case_id.endswith(PROBE_SUFFIX) or run.operation not in statuses:
             continue
+        if run.battery == "invalid-token":
+            continue  # a request that should be turned away explores nothing
         statuses[run.operation].add(run.status)
     reached = {op for op, seen in statuses.items() if any(200 <= s < 300 for s in seen)}
-    refused = {op for op, seen in statuses.items() if seen - {0} <= REFUSED_STATUSES}
+    refused = {op for op, seen in statuses.items() if seen - {0} and seen - {0} <= REFUSED_STATUSES}
     locked = {
         op for op in refused if op in secured and not has_token and statuses[op] & LOCKED_STATUSES
     }

@@ -55,7 +55,7 @@ def infer_login(document: dict[str, Any], suffix: str) -> InferredLogin | None:
         _request(path, _fill(schema, document, values, ""), media_type)
         for path, schema, media_type in (register, login)
     )
-    header, scheme = _header_and_scheme(document)
+    header, scheme = header_and_scheme(document)
     return InferredLogin(steps, header, scheme)
 
 
@@ -143,7 +143,7 @@ def _request(path: str, body: Any, media_type: str) -> FuzzRequest:
     return FuzzRequest.model_validate({"method": "POST", "path": path, "json": body})
 
 
-def _header_and_scheme(document: dict[str, Any]) -> tuple[str, str]:
+def header_and_scheme(document: dict[str, Any]) -> tuple[str, str]:
     components = document.get("components") or {}
     schemes = components.get("securitySchemes") or document.get("securityDefinitions") or {}
     for scheme in (schemes or {}).values():

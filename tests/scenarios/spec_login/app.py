@@ -1,7 +1,8 @@
 """Notes behind a login: register, log in for a bearer token, then the notes.
 
-Planted: a note's title with a lone surrogate cannot be stored (500), and the register
-operation answers an invalid body with 422, which its document forgot to list."""
+Planted: a note's title with a lone surrogate cannot be stored (500), a bearer token that is
+not hex is a 500, and the register operation answers an invalid body with 422, which its
+document forgot to list."""
 
 import secrets
 
@@ -24,7 +25,11 @@ def _filled(value: object) -> bool:
 
 def _user() -> str | None:
     header = request.headers.get("Authorization", "")
-    return TOKENS.get(header.removeprefix("Bearer ")) if header.startswith("Bearer ") else None
+    if not header.startswith("Bearer "):
+        return None
+    token = header.removeprefix("Bearer ")
+    bytes.fromhex(token)  # a token that is not hex raises here: the planted invalid-token 500
+    return TOKENS.get(token)
 
 
 @app.post("/auth/register")
