@@ -4,7 +4,8 @@ notes-api submissions graded by `grader grade --broker --store`, and the second 
 with SIGKILL while it grades.
 
 Every submission gets exactly one result with the score its solution always gets, the killed
-worker's job is graded by a worker again after the heartbeat timeout, the restarted worker
+worker's job is graded by a worker again after the heartbeat timeout, `grader attach`,
+`--resume` and `grader regrade` work on the run as on a local one, the restarted worker
 removes what its killed predecessor left on its engine, nothing labelled with a job of the
 run is left on either engine (the build-cache layer every build shares stays, as after any
 run), and the run ends within a bound: the batch shared by two workers, plus the heartbeat
@@ -157,6 +158,8 @@ def test_a_batch_survives_a_killed_worker(
         resumed = _grader("grade", "--task", "notes-api", "--broker", redis_url,
                           "--store", store, "--out", str(tmp_path / "results"),
                           "--run-id", run_id, "--resume")  # fmt: skip
+        regraded = _grader("regrade", str(tmp_path / "results" / run_id), "--broker", redis_url,
+                           "--store", store)  # fmt: skip
     finally:
         for process in (grading, *workers.values()):
             if process.poll() is None:
@@ -197,8 +200,13 @@ def test_a_batch_survives_a_killed_worker(
     assert resumed.returncode == 0, resumed.stdout  # every result kept; no --fail-under
     assert "resuming 6 submission(s)" in resumed.stdout
     assert all(read_result(run_dir / n / RESULT_FILE) == r for n, r in results.items())
+    assert regraded.returncode == 0, regraded.stdout + regraded.stderr
+    [regrade_dir] = (tmp_path / "results").glob(f"{run_id}-regrade-*")
+    for name, result in results.items():
+        again = read_result(regrade_dir / name / RESULT_FILE)
+        assert again.score == result.score, name  # graded again on the workers, the same score
     graded = [line for text in worker_logs.values() for line in text.splitlines()
-              if line.endswith(": graded")]  # fmt: skip
+              if line.endswith(": graded") and f" {run_id}/" in line]  # fmt: skip
     assert len(graded) == len(sources), graded  # the killed job's grading never finished
 
     assert "removed the leftovers of 1 job(s)" in worker_logs[second], worker_logs[second]
