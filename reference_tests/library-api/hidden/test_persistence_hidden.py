@@ -1,7 +1,7 @@
 """Hidden persistence checks for library-api: run under the grader only (they restart the app)."""
 
 import pytest
-from conftest import MEMBER_PASSWORD, assert_fields, expect
+from conftest import MEMBER_PASSWORD, assert_fields, describe, expect
 
 
 @pytest.mark.criterion("persistence.accounts")
@@ -24,10 +24,25 @@ def test_accounts_tokens_and_loans_survive_a_restart(
 
 @pytest.mark.criterion("persistence.accounts")
 def test_a_logout_is_remembered_across_a_restart(client, member, restart_app):
+    """A restart undoes no logout: what was refused before it is refused after it. (Whether
+    logout revokes at all is graded under auth.logout, not counted twice here.)"""
     expect(client.post("/auth/logout", headers=member.headers), 204)
+    refresh = {"refresh_token": member.refresh_token}
+    revoked = {
+        "GET /me": client.get("/me", headers=member.headers).status_code == 401,
+        "POST /auth/refresh": client.post("/auth/refresh", json=refresh).status_code == 401,
+    }
     restart_app()
-    expect(client.get("/me", headers=member.headers), 401)
-    expect(client.post("/auth/refresh", json={"refresh_token": member.refresh_token}), 401)
+    after = {
+        "GET /me": client.get("/me", headers=member.headers),
+        "POST /auth/refresh": client.post("/auth/refresh", json=refresh),
+    }
+    undone = [
+        f"{name} -> {describe(after[name])}"
+        for name, was in revoked.items()
+        if was and after[name].status_code != 401
+    ]
+    assert not undone, f"a restart undid the logout: refused before it, accepted after: {undone}"
 
 
 @pytest.mark.criterion("persistence.catalogue")
