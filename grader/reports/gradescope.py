@@ -27,13 +27,13 @@ from __future__ import annotations
 from typing import Any
 
 from grader.core.result import Status
-from grader.core.scoring import PRECISION
 from grader.reports.untrusted_text import shorten
 from grader.reports.views import (
     CategoryView,
     HiddenFigures,
     ReportView,
     TestLine,
+    hidden_figures,
     red_flag_line,
 )
 
@@ -69,7 +69,9 @@ def gradescope_results(view: ReportView) -> dict[str, Any]:
         count = (seen[line.criterion_id], per_criterion[line.criterion_id])
         tests.append(_test(line, numbers.get(line.criterion_id, "0.0"), count))
     for index, category in enumerate(view.categories, start=1):
-        figures = category.hidden or _hidden_figures(view.tests, category.id)
+        figures = category.hidden or hidden_figures(
+            [t for t in view.tests if t.category_id == category.id]
+        )
         if figures is not None:
             tests.append(_hidden(category, figures, index))
     lowered = _lowered_by_red_flags(view)
@@ -96,18 +98,6 @@ def _numbers(view: ReportView) -> dict[str, str]:
         for c_index, category in enumerate(view.categories, start=1)
         for k_index, criterion in enumerate(category.criteria, start=1)
     }
-
-
-def _hidden_figures(lines: tuple[TestLine, ...], category_id: str) -> HiddenFigures | None:
-    hidden = [t for t in lines if t.category_id == category_id and t.visibility != "public"]
-    if not hidden:
-        return None
-    return HiddenFigures(
-        tests_passed=sum(1 for t in hidden if t.passed),
-        tests_total=len(hidden),
-        points=round(sum(t.points for t in hidden), PRECISION),
-        max_points=round(sum(t.max_points for t in hidden), PRECISION),
-    )
 
 
 def _lowered_by_red_flags(view: ReportView) -> float:

@@ -215,7 +215,7 @@ def grader_view(result: Result, logs: Mapping[str, str] | None = None) -> Report
             points=category.points,
             max_points=category.max_points,
             criteria=tuple(_criterion_view(c) for c in category.criteria),
-            hidden=_hidden_figures([t for t in lines if t.category_id == category.id]),
+            hidden=hidden_figures([t for t in lines if t.category_id == category.id]),
         )
         for category in _categories(result)
     )
@@ -247,7 +247,7 @@ def candidate_view(result: Result, logs: Mapping[str, str] | None = None) -> Rep
                 for criterion in category.criteria
                 if any(t.criterion_id == criterion.id for t in public)
             ),
-            hidden=_hidden_figures([t for t in hidden if t.category_id == category.id]),
+            hidden=hidden_figures([t for t in hidden if t.category_id == category.id]),
         )
         for category in _categories(result)
     )
@@ -367,7 +367,8 @@ def _criterion_view(criterion: CriterionScore) -> CriterionView:
     )
 
 
-def _hidden_figures(lines: list[TestLine]) -> HiddenFigures | None:
+def hidden_figures(lines: Sequence[TestLine]) -> HiddenFigures | None:
+    """How the hidden tests among `lines` went, in figures only (None when there is none)."""
     hidden = [t for t in lines if t.visibility != "public"]
     if not hidden:
         return None
