@@ -37,7 +37,7 @@ class Body:
             self.value, dict
         ):
             # a lone surrogate goes as the bytes a careless encoder would write
-            pairs = [(str(k), _form_text(v)) for k, v in self.value.items()]
+            pairs = [(str(k), form_text(v)) for k, v in self.value.items()]
             return urlencode(pairs, encoding="utf-8", errors="surrogatepass").encode("ascii")
         # ASCII escapes keep lone surrogates and odd characters sendable, and the bytes stable
         return json.dumps(self.value, ensure_ascii=True, sort_keys=False).encode()
@@ -124,7 +124,8 @@ def requires_credentials(operation: dict[str, Any], document: dict[str, Any]) ->
     return bool(security) and all(bool(requirement) for requirement in security)
 
 
-def _form_text(value: Any) -> str:
+def form_text(value: Any) -> str:
+    """A value as a form field carries it: JSON for objects and arrays, `true`/`false`."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:

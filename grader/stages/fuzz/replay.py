@@ -15,7 +15,6 @@ it, not the app.
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from dataclasses import dataclass, field, replace
@@ -32,6 +31,7 @@ from grader.stages.fuzz.cases import (
     Finding,
     FuzzCase,
     base_path,
+    form_text,
     requires_credentials,
 )
 from grader.stages.fuzz.login import find_token, infer_login
@@ -394,18 +394,8 @@ def _query_params(params: dict[str, Any]) -> list[tuple[str, str | int | float |
     pairs: list[tuple[str, str | int | float | bool | None]] = []
     for key, value in params.items():
         for item in value if isinstance(value, list) else [value]:
-            pairs.append((str(key), _as_text(item)))
+            pairs.append((str(key), form_text(item)))
     return pairs
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=True)
-    return str(value)
 
 
 def _resolve(expression: str, body: Any) -> Any:
