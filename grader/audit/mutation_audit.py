@@ -60,9 +60,12 @@ def audit_mutations(
     budget_s: float | None = None,
     max_mutants: int | None = None,
     modules: Sequence[str] = (),
+    only: Sequence[str] = (),
     cache: Path | None = None,
     progress: AuditProgress | None = None,
 ) -> MutationAudit:
+    """`only`: mutant ids to judge (all selected when empty), such as the survivors of the last
+    audit, to see what a change to the suites kills."""
     solution = task.root / REFERENCE
     if not solution.is_dir():
         raise TaskError(f"task {task.id} has no reference solution ({solution})")
@@ -78,6 +81,11 @@ def audit_mutations(
         known = ", ".join(sorted({m.module for m in enumerated}))
         raise GraderError(f"--module {', '.join(modules)}: no such module (modules: {known})")
     mutants = select_mutants(enumerated, modules, max_mutants)
+    if only:
+        unknown = sorted(set(only) - {mutant.id for mutant in enumerated})
+        if unknown:
+            raise GraderError(f"--mutant {', '.join(unknown)}: no such mutant")
+        mutants = [mutant for mutant in mutants if mutant.id in set(only)]
     equivalence = match_equivalents(equivalents, enumerated)
     to_run = [mutant for mutant in mutants if mutant.id not in equivalence.reasons]
     context = prepare(task, solution, cache or out / "cache")
@@ -93,6 +101,8 @@ def audit_mutations(
     mutant_s = round(sum(run.duration_s for run in ran.runs.values()), 1)
     judged = len(ran.runs)
     sample = []
+    if only:
+        sample.append(f"{len(mutants)} mutants named with --mutant")
     if modules:
         sample.append(f"modules {', '.join(modules)}")
     if max_mutants is not None and max_mutants < len(select_mutants(enumerated, modules)):

@@ -38,6 +38,7 @@ def run_audit(
     corpus: bool,
     skip_mutants: bool,
     out: Path | None,
+    only: Sequence[str] = (),
 ) -> None:
     out = out or default_out(task)
     if skip_mutants and not corpus:
@@ -71,6 +72,7 @@ def run_audit(
                 budget_s=budget_s,
                 max_mutants=max_mutants,
                 modules=modules,
+                only=only,
                 progress=AuditProgress(on_mutant, on_note),
             )
         console.print(mutation_table(audit.document))

@@ -834,6 +834,14 @@ def tasks_record_fuzz(task_ref: str, tasks_dir: Path | None) -> None:
     help="Only mutants of this module or folder of the solution (repeatable).",
 )
 @click.option(
+    "--mutant",
+    "only",
+    multiple=True,
+    metavar="ID",
+    help="Only this mutant, by id (repeatable): say, the survivors of the last audit, to see "
+    "what a change to the suites kills.",
+)
+@click.option(
     "--corpus",
     is_flag=True,
     help="Also grade the task's flaw corpus through Docker and report its recall.",
@@ -852,6 +860,7 @@ def tasks_audit(
     budget_s: float | None,
     max_mutants: int | None,
     modules: tuple[str, ...],
+    only: tuple[str, ...],
     corpus: bool,
     skip_mutants: bool,
     out: Path | None,
@@ -875,6 +884,7 @@ def tasks_audit(
         corpus=corpus,
         skip_mutants=skip_mutants,
         out=out,
+        only=only,
     )
 
 

@@ -119,3 +119,15 @@ def test_bad_options_are_said_plainly(tmp_path: Path) -> None:
     unknown = grader("tasks", "audit", "no-such-task")
     assert unknown.returncode == 4
     assert "no task 'no-such-task'" in unknown.stderr
+
+
+def test_mutants_can_be_named_one_by_one(tmp_path: Path) -> None:
+    tasks = tasks_copy(tmp_path)
+    out = tmp_path / "out"
+
+    unknown = "notes/nowhere.py:NumberReplacer:0"
+    done = grader("tasks", "audit", "notes-api", "--tasks-dir", str(tasks), "--out", str(out),
+                  "--mutant", EQUIVALENT, "--mutant", unknown)  # fmt: skip
+
+    assert done.returncode != 0
+    assert f"--mutant {unknown}: no such mutant" in done.stdout + done.stderr
