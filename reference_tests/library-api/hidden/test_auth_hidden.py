@@ -1,5 +1,9 @@
 """Hidden authentication and authorisation checks for library-api."""
 
+import base64
+import json
+import time
+
 import pytest
 from conftest import MEMBER_PASSWORD, bearer, describe, expect
 
@@ -191,6 +195,43 @@ def test_unknown_emails_are_limited_too(client, new_email):
     for _ in range(5):
         expect(login(client, email, "whatever-password"), 401)
     expect(login(client, email, "whatever-password"), 429)
+
+
+@pytest.mark.criterion("auth.rate_limit")
+def test_retry_after_is_the_time_left_in_the_window(client, member):
+    for _ in range(5):
+        expect(login(client, member.email, "not-the-password"), 401)
+    limited = login(client, member.email, MEMBER_PASSWORD)
+    assert limited.status_code == 429, f"expected 429, got {describe(limited)}"
+    retry_after = limited.headers.get("retry-after", "")
+    assert retry_after.isdigit(), f"expected Retry-After in whole seconds, got {retry_after!r}"
+    assert 45 <= int(retry_after) <= 60, (
+        "right after five failures a login is accepted again only when the first of them is "
+        f"60 s old: expected Retry-After near 60, got {retry_after!r}"
+    )
+
+
+@pytest.mark.criterion("auth.tokens")
+def test_tokens_last_as_long_as_the_brief_says(client, member):
+    tokens = expect(login(client, member.email, MEMBER_PASSWORD), 200)
+    now = time.time()
+    for kind, lasts in (("access_token", 15 * 60), ("refresh_token", 7 * 24 * 3600)):
+        expires = jwt_claims(tokens.get(kind, "")).get("exp")
+        if not isinstance(expires, int | float):  # no exp claim: expiry kept elsewhere
+            continue
+        assert abs(expires - now - lasts) <= 120, (
+            f"the {kind} should last {lasts} s, but its exp is {expires - now:.0f} s away"
+        )
+
+
+def jwt_claims(token: str) -> dict:
+    """A JWT's payload, read without checking it (the claims, not the signature, are judged)."""
+    try:
+        payload = token.split(".")[1]
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 @pytest.mark.criterion("auth.rate_limit")

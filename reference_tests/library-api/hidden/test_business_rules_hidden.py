@@ -96,6 +96,18 @@ def test_an_author_can_be_deleted_once_their_books_are(client, admin, create_boo
     expect(client.delete(f"/authors/{book['author_id']}", headers=admin.headers), 204)
 
 
+@pytest.mark.criterion("business_rules.author_with_books")
+def test_an_author_without_books_is_deleted_whoever_else_has_books(
+    client, admin, create_author, create_book
+):
+    lonely = create_author()
+    create_book()  # another author, created later, with a book
+    response = client.delete(f"/authors/{lonely['id']}", headers=admin.headers)
+    assert response.status_code == 204, (
+        f"an author with no book of their own must be deletable, got {describe(response)}"
+    )
+
+
 @pytest.mark.criterion("business_rules.book_on_loan")
 def test_a_book_on_loan_cannot_be_deleted(client, admin, member, create_book, borrow):
     book = create_book()

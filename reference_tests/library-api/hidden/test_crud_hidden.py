@@ -90,3 +90,19 @@ def test_a_returned_book_is_available_again(client, member, create_book, borrow)
     assert expect(client.get(f"/books/{book['id']}"), 200).get("available") is True, (
         "expected the book to be available again after its loan was returned"
     )
+
+
+@pytest.mark.criterion("crud.books")
+def test_published_year_may_be_sent_as_null(client, admin, create_author, new_isbn, unique):
+    body = {"title": unique("Title"), "isbn": new_isbn(), "author_id": create_author()["id"],
+            "published_year": None}  # fmt: skip
+    created = expect(client.post("/books", json=body, headers=admin.headers), 201)
+    assert created.get("published_year") is None, f"expected published_year null, got {created!r}"
+
+
+@pytest.mark.criterion("crud.authors")
+def test_unknown_fields_are_ignored_even_large_ones(client, admin, unique):
+    name = unique("Author")
+    body = {"name": name, "biography": "x" * 300_000}  # well under the 1 MiB a body may be
+    created = expect(client.post("/authors", json=body, headers=admin.headers), 201)
+    assert created.get("name") == name, f"expected the author {name!r}, got {created!r}"

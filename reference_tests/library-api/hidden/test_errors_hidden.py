@@ -123,8 +123,11 @@ def test_deeply_nested_json_is_refused(client):
 
 
 @pytest.mark.criterion("errors.robust")
-def test_an_author_id_too_large_for_the_database_is_refused(client, admin, new_isbn, unique):
-    body = {"title": unique("Title"), "isbn": new_isbn(), "author_id": 10**30}
+@pytest.mark.parametrize("author_id", [2**63, 10**30], ids=["2^63", "10^30"])
+def test_an_author_id_too_large_for_the_database_is_refused(
+    client, admin, new_isbn, unique, author_id
+):
+    body = {"title": unique("Title"), "isbn": new_isbn(), "author_id": author_id}
     assert_refused(client.post("/books", json=body, headers=admin.headers))
 
 

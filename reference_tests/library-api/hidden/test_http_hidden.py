@@ -211,6 +211,29 @@ def test_the_gzipped_body_is_the_same_json(client, create_author, create_book):
     )
 
 
+@pytest.mark.criterion("http_semantics.compression")
+def test_a_body_of_exactly_500_bytes_is_gzipped(client, admin, create_author, unique):
+    marker = unique("pad").lower()
+    authors = [create_author(name=f"{marker}-{n}") for n in range(2)]
+    params, identity = {"name": marker}, {"Accept-Encoding": "identity"}
+    missing = 500 - len(client.get("/authors", params=params, headers=identity).content)
+    for author in authors:  # grow the names (at most 200 characters) until the page is 500 bytes
+        grow = max(0, min(missing, 200 - len(author["name"])))
+        body = {"name": author["name"] + "x" * grow}
+        expect(client.patch(f"/authors/{author['id']}", json=body, headers=admin.headers), 200)
+        missing -= grow
+    plain = client.get("/authors", params=params, headers=identity)
+    if len(plain.content) != 500:  # bodies that vary in length: nothing to judge exactly
+        return
+    with client.stream(
+        "GET", "/authors", params=params, headers={"Accept-Encoding": "gzip"}
+    ) as got:
+        encoding = got.headers.get("content-encoding")
+    assert encoding == "gzip", (
+        f"a 500-byte body must be gzipped (500 bytes or more), got Content-Encoding {encoding!r}"
+    )
+
+
 @pytest.mark.criterion("http_semantics.request_id")
 def test_errors_carry_the_request_id(client, unique):
     request_id = unique("req")

@@ -180,3 +180,21 @@ def test_a_bad_loan_filter_is_refused(client, member):
     assert_field_error(
         client.get("/loans", params={"active": "yes"}, headers=member.headers), "active"
     )
+
+
+@pytest.mark.criterion("validation.accounts")
+def test_an_email_of_254_characters_is_accepted(client, unique):
+    local = unique("r").replace("-", "")
+    email = local + "@" + "d" * (254 - len(local) - len("@.test")) + ".test"
+    assert len(email) == 254
+    body = {"email": email, "password": "long-enough-password", "name": "Reader"}
+    expect(client.post("/auth/register", json=body), 201)
+
+
+@pytest.mark.criterion("validation.query")
+@pytest.mark.parametrize(
+    ("path", "field", "longest"), [("/authors", "name", 200), ("/books", "title", 300)]
+)
+def test_a_filter_as_long_as_the_contract_allows_is_accepted(client, path, field, longest):
+    page = expect(client.get(path, params={field: "z" * longest}), 200)
+    assert page.get("items") == [], f"expected an empty page, got {page!r}"
