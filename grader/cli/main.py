@@ -250,6 +250,7 @@ def _grade(
     cluster: Cluster | None = None,
 ) -> None:
     console = Console()
+    run_id = safe_name(run_id, fallback="run") if run_id else None  # the folder's own name
     if resume:
         if not run_id:
             raise click.UsageError("--resume continues a run: name it with --run-id")

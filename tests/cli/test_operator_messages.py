@@ -114,6 +114,13 @@ def test_resuming_a_run_that_does_not_exist_names_it(tmp_path: Path) -> None:
     assert "Errno" not in done.stderr
 
 
+def test_a_run_id_is_named_as_its_folder_is(tmp_path: Path) -> None:
+    done = grader("grade", "--task", "notes-api", "--resume", "--run-id", "Mixed-Case",
+                  "--out", str(tmp_path))  # fmt: skip
+
+    assert_said(done, f"no run 'mixed-case' to resume in {tmp_path}")
+
+
 def test_check_url_without_a_scheme_shows_how_to_write_it() -> None:
     done = grader("check", "--task", "notes-api", "--url", "localhost:9")
 
