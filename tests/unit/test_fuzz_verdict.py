@@ -114,6 +114,14 @@ def test_the_curl_line_is_one_shell_command_with_the_token_left_to_the_shell() -
     assert words[-1] == "${BASE_URL:-http://localhost:8000}/books/1?q=a%20b&x=1"
 
 
+def test_a_case_the_battery_sends_twice_is_reproduced_by_sending_it_twice() -> None:
+    once = CaseRun("c9", "POST /books", "POST", "/books", (), b'{"isbn": "1"}', 500, "", ())
+    twice = replace(once, battery="same-value-twice")
+
+    assert curl_line(twice, 8000) == f"for _ in 1 2; do {curl_line(once, 8000)}; done"
+    assert shlex.split(curl_line(replace(once, battery="lone-surrogate"), 8000))[0] == "curl"
+
+
 def test_raw_bytes_are_written_as_shell_escapes() -> None:
     sent = CaseRun("c9", "POST /books", "POST", "/books", (), b"\xff'a", 500, "", ())
     assert "--data-binary $'\\xff\\x27a'" in curl_line(sent, 8000)

@@ -57,20 +57,15 @@ def test_every_reported_curl_line_reproduces_its_status(tmp_path: Path) -> None:
     for relative, content in fuzzed.files.items():
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         (folder / relative).write_bytes(content)
-    with serving(BATTERY / "app.py") as url:
-        # the stateful classes need their state: make the user the duplicate repeats
-        subprocess.run(
-            ["curl", "-s", "-o", "/dev/null", "-H", "Content-Type: application/json",
-             "--data-binary", '{"age": 0, "username": "grader-username"}', f"{url}/users"],
-            check=True, timeout=30,
-        )  # fmt: skip
+    with serving(BATTERY / "app.py") as url:  # a fresh app: a line brings the state it needs
         for failure in bugs:
             curl = failure["curl"].replace("curl -i", "curl -s -o /dev/null -w '%{http_code}'", 1)
             done = subprocess.run(
                 ["bash", "-c", curl], cwd=folder, capture_output=True, text=True, timeout=30,
                 env={**os.environ, "BASE_URL": url},
             )  # fmt: skip
-            assert done.stdout == str(failure["status"]), (failure["curl"], done.stdout)
+            # the status of the last request (a case sent twice prints two)
+            assert done.stdout[-3:] == str(failure["status"]), (failure["curl"], done.stdout)
 
 
 def test_what_cannot_be_generated_is_listed_with_why(tmp_path: Path) -> None:
