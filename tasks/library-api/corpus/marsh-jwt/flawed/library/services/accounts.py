@@ -108,7 +108,6 @@ def log_out(session_id: str) -> None:
 
 
 def rename(user: User, data: dict[str, Any]) -> User:
-    if "name" in data:
-        user.name = data["name"]
-        db.session.commit()
+    user.name = data["name"]
+    db.session.commit()
     return user

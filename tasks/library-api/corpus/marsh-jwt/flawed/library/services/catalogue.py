@@ -37,7 +37,8 @@ def create_author(data: dict[str, Any]) -> Author:
 
 def update_author(author: Author, data: dict[str, Any]) -> Author:
     for field, value in data.items():
-        setattr(author, field, value)
+        if value is not None:
+            setattr(author, field, value)
     db.session.commit()
     return author
 
