@@ -33,7 +33,7 @@ import docker
 from grader.core.result import Status
 from grader.distributed.job import worker_prefix
 from grader.runs.run_record import RESULT_FILE, read_result
-from grader.sandbox.engine import LABEL_MANAGED, LABEL_RUN
+from grader.sandbox.engine import LABEL_MANAGED, LABEL_OWNER, LABEL_RUN
 from tests.conftest import BASE_IMAGE, SOLUTIONS, _unavailable, free_port, labelled_leftovers
 
 HEARTBEAT_S = 5
@@ -212,10 +212,11 @@ def test_a_batch_survives_a_killed_worker(
     assert "removed the leftovers of 1 job(s)" in worker_logs[second], worker_logs[second]
     assert "graded" in worker_logs[first]
     # nothing of a job on the second engine: only the build cache's layer that every build
-    # shares (`io.grader.managed` alone, no run), kept as on any engine (`grader clean` takes it)
+    # shares (`io.grader.managed` and the owner that built it, no run), kept as on any engine
+    # (`grader clean` takes it)
     assert {**leftovers_b, "images": []} == NOTHING
     assert runs_left_b == set()
-    assert all(set(labels) == {LABEL_MANAGED} for labels in cache_b), cache_b
+    assert all(set(labels) <= {LABEL_MANAGED, LABEL_OWNER} for labels in cache_b), cache_b
     assert _runs_of(docker_client, first) == set()
     assert _runs_of(docker_client, second) == set()
     one_grading_s = max(sum(stage.duration_s for stage in r.stages) for r in results.values())
