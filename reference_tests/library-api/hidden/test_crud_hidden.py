@@ -106,3 +106,13 @@ def test_unknown_fields_are_ignored_even_large_ones(client, admin, unique):
     body = {"name": name, "biography": "x" * 300_000}  # well under the 1 MiB a body may be
     created = expect(client.post("/authors", json=body, headers=admin.headers), 201)
     assert created.get("name") == name, f"expected the author {name!r}, got {created!r}"
+
+
+@pytest.mark.criterion("crud.authors")
+def test_patch_can_clear_a_birth_year(client, admin, create_author):
+    author = create_author(birth_year=1929)
+    path = f"/authors/{author['id']}"
+    updated = expect(client.patch(path, json={"birth_year": None}, headers=admin.headers), 200)
+    assert updated.get("birth_year") is None, f"PATCH with birth_year null answered {updated!r}"
+    shown = expect(client.get(path), 200)
+    assert shown.get("birth_year") is None, f"birth_year null was not stored: {shown!r}"
