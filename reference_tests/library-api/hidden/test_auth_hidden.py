@@ -159,8 +159,7 @@ def test_a_members_filtered_list_holds_only_their_loans(
     assert users <= {other.id}, (
         f"GET /loans?{query}=... as another member must list only the caller's loans, "
         f"got loans of users {users}"
-    )
-    assert page.get("total") == 0, f"expected a total of 0 for the caller, got {page!r}"
+    )  # (the page's total is graded under pagination, not here)
 
 
 @pytest.mark.criterion("auth.public_read")
