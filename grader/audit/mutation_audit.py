@@ -23,7 +23,7 @@ from grader.audit.mutants import enumerate_mutants
 from grader.audit.mutation_report import mutation_document, write_mutation_report
 from grader.audit.mutation_run import AuditProgress, prepare, run_mutants, solution_modules
 from grader.audit.mutation_score import MutationSummary, select_mutants, summarise
-from grader.core.errors import GraderError, TaskError
+from grader.core.errors import CommandLineError, GraderError, TaskError
 from grader.core.task import Task
 
 REFERENCE = "solutions/reference"
@@ -79,12 +79,12 @@ def audit_mutations(
     enumerated = enumerate_mutants(solution_modules(solution))
     if modules and not select_mutants(enumerated, modules):
         known = ", ".join(sorted({m.module for m in enumerated}))
-        raise GraderError(f"--module {', '.join(modules)}: no such module (modules: {known})")
+        raise CommandLineError(f"--module {', '.join(modules)}: no such module (modules: {known})")
     mutants = select_mutants(enumerated, modules, max_mutants)
     if only:
         unknown = sorted(set(only) - {mutant.id for mutant in enumerated})
         if unknown:
-            raise GraderError(f"--mutant {', '.join(unknown)}: no such mutant")
+            raise CommandLineError(f"--mutant {', '.join(unknown)}: no such mutant")
         mutants = [mutant for mutant in mutants if mutant.id in set(only)]
     equivalence = match_equivalents(equivalents, enumerated)
     to_run = [mutant for mutant in mutants if mutant.id not in equivalence.reasons]

@@ -21,7 +21,7 @@ from grader.audit.mutants import Mutant
 from grader.audit.mutation_audit import audit_mutations, default_out
 from grader.audit.mutation_run import AuditProgress
 from grader.audit.mutation_score import MutantRun
-from grader.core.errors import GraderError
+from grader.core.errors import CommandLineError
 from grader.core.task import Task
 from grader.reports.console import ProgressView
 from grader.runs.batch import name_submissions
@@ -42,10 +42,10 @@ def run_audit(
 ) -> None:
     out = out or default_out(task)
     if skip_mutants and not corpus:
-        raise GraderError("--skip-mutants leaves nothing to do without --corpus")
+        raise CommandLineError("--skip-mutants leaves nothing to do without --corpus")
     entries = load_corpus(task) if corpus else ()
     if corpus and not entries:
-        raise GraderError(f"task {task.id} has no corpus (tasks/{task.id}/corpus/*/)")
+        raise CommandLineError(f"task {task.id} has no corpus (tasks/{task.id}/corpus/*/)")
     if not skip_mutants:
         with Progress(
             TextColumn("[bold]mutants[/]"),
