@@ -63,6 +63,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=10)
 
 
+SECOND_BRIDGE = "grader-test-br2"  # the second engine's default bridge (15 characters at most)
+
+
 @pytest.fixture(scope="module")
 def second_engine(docker_client: Any) -> Iterator[str]:
     """A dockerd of this test's own (its socket, data root and address pool), with the base
@@ -73,9 +76,15 @@ def second_engine(docker_client: Any) -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="grader-dockerd-", dir="/tmp"))
     host = f"unix://{root}/docker.sock"
     log = (root / "dockerd.log").open("wb")
+    # A default bridge of its own: with `--bridge none` dockerd deletes the interface docker0,
+    # which belongs to the first engine.
+    first_bridge = Path("/sys/class/net/docker0").exists()
+    subprocess.run(["ip", "link", "add", SECOND_BRIDGE, "type", "bridge"], check=True)
+    subprocess.run(["ip", "addr", "add", "10.214.0.1/24", "dev", SECOND_BRIDGE], check=True)
+    subprocess.run(["ip", "link", "set", SECOND_BRIDGE, "up"], check=True)
     daemon = subprocess.Popen(
         [binary, "--host", host, "--data-root", str(root / "data"), "--exec-root",
-         str(root / "exec"), "--pidfile", str(root / "dockerd.pid"), "--bridge", "none",
+         str(root / "exec"), "--pidfile", str(root / "dockerd.pid"), "--bridge", SECOND_BRIDGE,
          "--default-address-pool", "base=10.213.0.0/16,size=24"],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -84,6 +93,9 @@ def second_engine(docker_client: Any) -> Iterator[str]:
     client = None
     try:
         _wait(lambda: _engine_up(host), 60, "the second dockerd did not start")
+        assert Path("/sys/class/net/docker0").exists() or not first_bridge, (
+            "the second engine removed the first engine's docker0"
+        )
         client = docker.DockerClient(base_url=host, timeout=300)
         client.images.load(b"".join(docker_client.images.get(BASE_IMAGE).save(named=True)))
         yield host
@@ -93,6 +105,7 @@ def second_engine(docker_client: Any) -> Iterator[str]:
         daemon.terminate()
         daemon.wait(timeout=60)
         log.close()
+        subprocess.run(["ip", "link", "delete", SECOND_BRIDGE], check=False)
         shutil.rmtree(root, ignore_errors=True)
 
 
