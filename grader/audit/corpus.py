@@ -85,11 +85,7 @@ def parse_ground_truth(text: str, source: str, task: TaskSpec) -> GroundTruth:
         raise TaskError(f"{source}: not valid TOML: {error}") from None
     except ValidationError as error:
         raise TaskError(format_validation_error(error, source)) from None
-    criterion_category = {
-        criterion.id: category.id
-        for category in task.rubric.categories
-        for criterion in category.criteria
-    }
+    criterion_category = task.rubric.category_of()
     categories = {category.id for category in task.rubric.categories}
     problems = []
     seen: set[str] = set()

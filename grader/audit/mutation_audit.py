@@ -92,11 +92,7 @@ def audit_mutations(
     ran = run_mutants(
         context, to_run, jobs=jobs, budget_s=budget_s, progress=progress, known=enumerated
     )
-    criterion_category = {
-        criterion.id: category.id
-        for category in task.spec.rubric.categories
-        for criterion in category.criteria
-    }
+    criterion_category = task.spec.rubric.category_of()
     summary = summarise(mutants, ran.runs, equivalence.reasons, criterion_category)
     mutant_s = round(sum(run.duration_s for run in ran.runs.values()), 1)
     judged = len(ran.runs)

@@ -65,11 +65,7 @@ def parse_calibration(text: str, source: str, task: TaskSpec) -> CalibrationSpec
     except ValidationError as error:
         raise TaskError(format_validation_error(error, source)) from None
     categories = {category.id for category in task.rubric.categories}
-    criterion_category = {
-        criterion.id: category.id
-        for category in task.rubric.categories
-        for criterion in category.criteria
-    }
+    criterion_category = task.rubric.category_of()
     critical = {
         criterion.id
         for category in task.rubric.categories

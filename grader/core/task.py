@@ -146,6 +146,14 @@ class RubricSpec(_Strict):
         "are only named)",
     )
 
+    def category_of(self) -> dict[str, str]:
+        """Each criterion's id -> the id of the category that holds it."""
+        return {
+            criterion.id: category.id
+            for category in self.categories
+            for criterion in category.criteria
+        }
+
     @model_validator(mode="after")
     def _consistent(self) -> RubricSpec:
         weights = sum(category.weight for category in self.categories)
