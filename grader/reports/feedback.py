@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 
-from grader.core.result import Outcome, Result, Status, TestOutcome
-from grader.core.task import TaskSpec
+from grader.core.result import CategoryScore, Outcome, Result, Status, TestOutcome
+from grader.core.task import CategorySpec, TaskSpec
 from grader.reports.markdown import code_block, inline
 from grader.reports.untrusted_text import clean
 
@@ -45,13 +45,7 @@ def feedback_lines(
     points = {category.id: category for category in score.categories}
     for category in spec.rubric.categories:
         lines.append("")
-        scored = points.get(category.id)
-        later = (
-            LOCAL_ONLY
-            if all(c.id in local_only for c in category.criteria)
-            else "checked when you submit"
-        )
-        figure = f"{scored.points:g}/{scored.max_points:g}" if scored else later
+        figure = _category_figure(category, points.get(category.id), local_only)
         lines.append(f"{category.title}  {figure}")
         for criterion in category.criteria:
             tests = public.get(criterion.id, [])
@@ -105,13 +99,7 @@ def feedback_markdown(
             public[test.criterion].append(test)
     points = {category.id: category for category in score.categories}
     for category in spec.rubric.categories:
-        scored = points.get(category.id)
-        later = (
-            LOCAL_ONLY
-            if all(c.id in local_only for c in category.criteria)
-            else "checked when you submit"
-        )
-        figure = f"{scored.points:g}/{scored.max_points:g}" if scored else later
+        figure = _category_figure(category, points.get(category.id), local_only)
         lines += ["", f"### {inline(category.title, 200)}: {figure}", ""]
         for criterion in category.criteria:
             tests = public.get(criterion.id, [])
@@ -135,3 +123,14 @@ def feedback_markdown(
                 lines.append(f"  - more: {inline(LOCAL_ONLY, 100)}")
     lines += _hidden(hidden_checks)
     return "\n".join(lines) + "\n"
+
+
+def _category_figure(
+    category: CategorySpec, scored: CategoryScore | None, local_only: Collection[str]
+) -> str:
+    """Points of points, or when the category was not scored here, where it will be."""
+    if scored is not None:
+        return f"{scored.points:g}/{scored.max_points:g}"
+    if all(c.id in local_only for c in category.criteria):
+        return LOCAL_ONLY
+    return "checked when you submit"
