@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -83,7 +84,9 @@ def test_ctrl_c_removes_everything_and_writes_no_result(docker_client: Any, tmp_
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == 130, output
     assert "stopping: removing what this run made on the engine" in output
-    assert "stopped: removed 1 container(s)" in output
+    # Ctrl-C reaches the whole process group: a suite's pytest may stop first, and its worker
+    # then removes the app itself, so the sweep's own count is 0 or 1; the engine must be empty.
+    assert re.search(r"stopped: removed [01] container\(s\)", output), output
     assert "0 of 1 submission(s) have a result" in output
     resume = f"continue with: grader grade --task notes-api --run-id interrupted --out {tmp_path}"
     assert f"{resume} --resume" in output
