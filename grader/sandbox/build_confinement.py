@@ -27,6 +27,7 @@ import docker.errors
 
 from grader.core.errors import GraderError
 from grader.core.task import RuntimeSpec
+from grader.sandbox.engine_host import remote_engine_host
 from grader.sandbox.firewall import guard_outbound, unguard_outbound
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -93,6 +94,9 @@ def confine_build(
 def _make_cgroup(name: str) -> tuple[str | None, str]:
     """A pids-bounded cgroup for the build's containers, or None and why not."""
     pids = CGROUP_ROOT / "pids"
+    remote = remote_engine_host()
+    if remote is not None:
+        return None, f"the engine runs on another host ({remote})"
     if os.geteuid() != 0:
         return None, "the grader is not running as root"
     if not (pids / "pids.max").exists() and not (pids / "cgroup.procs").exists():

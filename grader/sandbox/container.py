@@ -21,7 +21,9 @@ from docker.types import LogConfig, Mount, Ulimit
 from grader.core.errors import GraderError
 from grader.core.task import RuntimeSpec
 from grader.sandbox.engine import LABEL_RUN
+from grader.sandbox.engine_host import remote_engine_host
 from grader.sandbox.firewall import guard_host, unguard_host
+from grader.sandbox.relay import Relay, start_relay, stop_relay
 
 UNPRIVILEGED_USER = "10001:10001"
 LOG_MAX_SIZE = "2m"
@@ -38,6 +40,8 @@ class AppContainer:
     network: Any
     address: str
     port: int
+    relay: Relay | None = None
+    volume: Any = None  # the data_dir's volume, on an engine of another host
 
     @property
     def base_url(self) -> str:
@@ -65,29 +69,35 @@ class ContainerState:
 
 
 def hardened_settings(
-    runtime: RuntimeSpec, image_config: dict[str, Any], data_folder: Path | None = None
+    runtime: RuntimeSpec,
+    image_config: dict[str, Any],
+    data_folder: Path | None = None,
+    data_volume: str | None = None,
 ) -> dict[str, Any]:
     """The keyword arguments for `containers.create` that confine a submission.
 
-    With `runtime.data_dir`, `data_folder` (a folder of the harness's) is mounted there: the one
-    writable place that outlives a restart of the container.
+    With `runtime.data_dir`, `data_folder` (a folder of the harness's) or `data_volume` (a
+    volume of the engine's, when that is on another host) is mounted there: the one writable
+    place that outlives a restart of the container.
     """
     tmpfs_options = f"rw,nosuid,nodev,size={runtime.tmpfs_mb}m"
     tmpfs = {"/tmp": tmpfs_options}  # noqa: S108 - the container's own /tmp
     for volume in image_config.get("Volumes") or {}:
         tmpfs[volume] = tmpfs_options  # a VOLUME would otherwise be writable disk
-    user = str(image_config.get("User") or "")
     env = {"HOME": "/tmp", "PORT": str(runtime.port), **runtime.env}  # noqa: S108
     file_limit = max(runtime.tmpfs_mb, 16) * 1024 * 1024
     mounts = []
     if runtime.data_dir:
-        if data_folder is None:
-            raise ValueError("the task has a data_dir, but no folder was given for it")
         tmpfs.pop(runtime.data_dir, None)
-        mounts.append(Mount(target=runtime.data_dir, source=str(data_folder), type="bind"))
+        if data_volume is not None:
+            mounts.append(Mount(target=runtime.data_dir, source=data_volume, type="volume"))
+        elif data_folder is not None:
+            mounts.append(Mount(target=runtime.data_dir, source=str(data_folder), type="bind"))
+        else:
+            raise ValueError("the task has a data_dir, but no folder was given for it")
     return {
         "mounts": mounts,
-        "user": user if _is_unprivileged(user) else UNPRIVILEGED_USER,
+        "user": app_user(image_config),
         "environment": env,
         "read_only": True,
         "tmpfs": tmpfs,
@@ -111,6 +121,12 @@ def hardened_settings(
     }
 
 
+def app_user(image_config: dict[str, Any]) -> str:
+    """The user the app runs as: the image's own when it is unprivileged, else ours."""
+    user = str(image_config.get("User") or "")
+    return user if _is_unprivileged(user) else UNPRIVILEGED_USER
+
+
 def _is_unprivileged(user: str) -> bool:
     """An image's USER kept as it is only when it is numeric and not root (uid and gid): a
     name, or `000`, may well be root in the image's own /etc/passwd."""
@@ -129,6 +145,8 @@ def start_app(
 ) -> AppContainer | StartFailure:
     network = client.networks.create(name, driver="bridge", internal=True, labels=labels)
     container = None
+    volume = None
+    remote = remote_engine_host() is not None
     try:
         network.reload()
         problem = guard_host(network, labels[LABEL_RUN])
@@ -138,30 +156,67 @@ def start_app(
                 "grading untrusted code without that is refused"
             )
         image_config = client.images.get(image_id).attrs.get("Config") or {}
+        if remote and runtime.data_dir:  # a folder of this host's cannot be mounted there
+            volume = data_volume(client, runtime, f"{name}-data", labels, app_user(image_config))
+        settings = hardened_settings(
+            runtime, image_config, data_folder, volume.name if volume is not None else None
+        )
         container = client.containers.create(
             image_id,
             name=name,
             labels=labels,
             network=network.name,
             command=list(runtime.command) if runtime.command else None,
-            **hardened_settings(runtime, image_config, data_folder),
+            **settings,
         )
         container.start()
         container.reload()
         address = container.attrs["NetworkSettings"]["Networks"][network.name]["IPAddress"]
     except docker.errors.APIError as error:
         tail = log_tail(container) if container is not None else ""
-        stop_app_parts(container, network)
+        stop_app_parts(container, network, volume)
         return StartFailure(f"the container could not start: {error.explanation or error}", tail)
     except BaseException:
-        stop_app_parts(container, network)
+        stop_app_parts(container, network, volume)
         raise
     if not address:
         state = container_state(container)
         tail = log_tail(container)
-        stop_app_parts(container, network)
+        stop_app_parts(container, network, volume)
         return StartFailure(f"the app {state.describe()} at once", tail)
-    return AppContainer(container, network, address, runtime.port)
+    if not remote:
+        return AppContainer(container, network, address, runtime.port)
+    try:  # an engine on another host: reached through a relay at a port it publishes
+        relay = start_relay(client, runtime.base_images[0], name, runtime.port, network, labels)
+    except BaseException:
+        stop_app_parts(container, network, volume)
+        raise
+    return AppContainer(container, network, relay.host, relay.port, relay, volume)
+
+
+def data_volume(
+    client: Any, runtime: RuntimeSpec, name: str, labels: dict[str, str], user: str
+) -> Any:
+    """An empty volume for the data_dir, owned by the user the app runs as (set by a
+    container of the base image that does nothing else, with no network)."""
+    volume = client.volumes.create(name, labels=labels)
+    try:
+        client.containers.run(
+            runtime.base_images[0],
+            ["chown", user, "/data"],
+            user="0:0",
+            cap_drop=["ALL"],
+            cap_add=["CHOWN"],
+            network_mode="none",
+            mounts=[Mount(target="/data", source=volume.name, type="volume")],
+            labels=labels,
+            remove=True,
+        )
+    except BaseException:
+        with contextlib.suppress(docker.errors.APIError):
+            volume.remove(force=True)
+        raise
+    return volume
 
 
 def container_state(container: Any) -> ContainerState:
@@ -178,6 +233,8 @@ def proc_net_tcp(container: Any) -> str:
     (`/proc/<pid>/net/tcp` of its first process). Nothing of the image is run for it: a `cat`
     of the candidate's could hang or lie. Empty when the engine is not on this host or the
     container has stopped."""
+    if remote_engine_host() is not None:
+        return ""  # its pid is of another host's kernel
     try:
         pid = int(container.client.api.inspect_container(container.id)["State"].get("Pid") or 0)
     except (docker.errors.APIError, ValueError, TypeError):
@@ -209,14 +266,19 @@ def full_log(container: Any) -> str:
 
 
 def stop_app(app: AppContainer) -> None:
-    stop_app_parts(app.container, app.network)
+    stop_relay(app.relay)  # first: it is on the app's network
+    stop_app_parts(app.container, app.network, app.volume)
 
 
-def stop_app_parts(container: Any, network: Any) -> None:
-    """Kill and remove the container (with its anonymous volumes), then its network and rule."""
+def stop_app_parts(container: Any, network: Any, volume: Any = None) -> None:
+    """Kill and remove the container (with its anonymous volumes and its data volume), then
+    its network and rule."""
     if container is not None:
         with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
             container.remove(force=True, v=True)
+    if volume is not None:
+        with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):
+            volume.remove(force=True)
     if network is not None:
         unguard_host(network, network.attrs.get("Labels", {}).get(LABEL_RUN, ""))
         with contextlib.suppress(docker.errors.NotFound, docker.errors.APIError):

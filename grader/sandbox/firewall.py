@@ -11,8 +11,9 @@ kept from private and link-local addresses (other machines of the grader's own n
 metadata services) by rules in Docker's DOCKER-USER chain.
 
 Each rule carries a comment naming the run, so `grader clean` can remove leftovers. This needs
-root and iptables on the host running the engine; where either is missing, `guard_host` says
-so and the caller records it (the container can then reach services listening on the host).
+root and iptables on the host running the engine; where either is missing, or the engine runs
+on another host (`sandbox.engine_host`), `guard_host` says so and the caller refuses to grade
+unless GRADER_ALLOW_HOST_ACCESS=1 says the code is one's own.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import os
 import shutil
 import subprocess
 from typing import Any
+
+from grader.sandbox.engine_host import remote_engine_host
 
 COMMENT_PREFIX = "grader:"
 PRIVATE_RANGES = (
@@ -62,6 +65,9 @@ def guard_host(network: Any, run_id: str) -> str:
     """
     if os.environ.get(ALLOW_HOST_ACCESS) == "1":
         return ""
+    remote = remote_engine_host()
+    if remote is not None:
+        return f"the engine runs on another host ({remote}), which this host's rules cannot guard"
     problem = firewall_available()
     if problem:
         return problem

@@ -5,7 +5,7 @@ same container (same image, same data folder, same network) and waits until the 
 answers again, reusing the probe that judged the first start. The app is reached at the
 container's own address (under the grader) or, when the tests were pointed at the loopback, at
 the host port the container publishes (`docker run -p 127.0.0.1:8000:8000`, on a candidate's
-machine).
+machine), or through the relay of an engine on another host (`sandbox.relay`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from grader.sandbox.container import container_state
 from grader.sandbox.engine import connect
+from grader.sandbox.engine_host import remote_engine_host
 from grader.stages.probe.probe import NotReady, probe_until_ready
 
 STOP_GRACE_S = 3
@@ -49,6 +50,9 @@ def restart_container(container_id: str, base_url: str, health_path: str, timeou
 def moved_away(network_settings: dict[str, Any], address: SplitResult) -> str:
     """Why the restarted container no longer answers at the tests' address, or ''."""
     port = address.port or 80
+    relayed = remote_engine_host()
+    if relayed is not None and address.hostname == relayed:
+        return ""  # the relay finds the app by its name, wherever the restart put it
     if address.hostname in LOOPBACK:
         published = {
             int(binding["HostPort"])

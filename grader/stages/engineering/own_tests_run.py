@@ -35,12 +35,20 @@ import requests
 from docker.types import Mount
 
 from grader.core.task import RuntimeSpec
-from grader.sandbox.container import full_log, hardened_settings
+from grader.sandbox.container import app_user, data_volume, full_log, hardened_settings
+from grader.sandbox.engine_host import remote_engine_host
 from grader.stages.engineering.own_tests import (
     MAX_REPORT_BYTES,
     OwnTests,
     OwnTestsNotRun,
     parse_own_tests,
+)
+from grader.stages.engineering.own_tests_volume import (
+    MOUNT,
+    StagingFailed,
+    read_report,
+    remove_volume,
+    staged_volume,
 )
 
 KIT_REQUIREMENTS = (
@@ -148,6 +156,29 @@ def run_own_tests(
     kit = ensure_kit()
     if isinstance(kit, str):
         return OwnTestsRun(OwnTestsNotRun(kit, harness=True), "", time.monotonic() - started)
+    image_config = client.images.get(image_id).attrs.get("Config") or {}
+    remote = remote_engine_host() is not None  # this host's folders cannot be mounted there
+    volumes: list[Any] = []
+    try:
+        if remote:
+            settings = _settings_on_remote_engine(
+                client, runtime, image_config, source, kit, name, labels, volumes
+            )
+        else:
+            settings = _settings_on_this_host(runtime, image_config, source, kit, workdir)
+        return _run(client, image_id, settings, name, labels, timeout_s, workdir, remote, started)
+    except StagingFailed as failure:
+        return OwnTestsRun(
+            OwnTestsNotRun(failure.message, harness=True), "", time.monotonic() - started
+        )
+    finally:
+        for volume in volumes:
+            remove_volume(volume)
+
+
+def _settings_on_this_host(
+    runtime: RuntimeSpec, image_config: dict[str, Any], source: Path, kit: Path, workdir: Path
+) -> dict[str, Any]:
     out = workdir / "own-tests-out"
     out.mkdir(mode=0o700)
     os.chown(out, REPORT_USER, REPORT_USER)  # the kit's reporting user alone writes here
@@ -156,7 +187,6 @@ def run_own_tests(
         data = workdir / "own-tests-data"
         data.mkdir()
         data.chmod(0o777)
-    image_config = client.images.get(image_id).attrs.get("Config") or {}
     settings = hardened_settings(runtime, image_config, data)
     settings["mounts"] = [
         *settings["mounts"],
@@ -164,6 +194,46 @@ def run_own_tests(
         Mount(target="/grader/kit", source=str(kit), type="bind", read_only=True),
         Mount(target="/grader/out", source=str(out), type="bind"),
     ]
+    return settings
+
+
+def _settings_on_remote_engine(
+    client: Any,
+    runtime: RuntimeSpec,
+    image_config: dict[str, Any],
+    source: Path,
+    kit: Path,
+    name: str,
+    labels: dict[str, str],
+    volumes: list[Any],
+) -> dict[str, Any]:
+    base = runtime.base_images[0]
+    staged = staged_volume(client, base, name, labels, source, kit, REPORT_USER)
+    volumes.append(staged)
+    data = None
+    if runtime.data_dir:
+        user = app_user(image_config)
+        data = data_volume(client, runtime, f"{name}-own-tests-data", labels, user)
+        volumes.append(data)
+    settings = hardened_settings(runtime, image_config, data_volume=data.name if data else None)
+    settings["mounts"] = [
+        *settings["mounts"],
+        Mount(target=MOUNT, source=staged.name, type="volume"),
+    ]
+    return settings
+
+
+def _run(
+    client: Any,
+    image_id: str,
+    settings: dict[str, Any],
+    name: str,
+    labels: dict[str, str],
+    timeout_s: float,
+    workdir: Path,
+    remote: bool,
+    started: float,
+) -> OwnTestsRun:
     # the kit's wrapper starts as root with only the power to change user: the tests run as
     # one user, the reports are written as another (see own_tests_kit/run_own_tests.py)
     settings["user"] = "0:0"
@@ -175,6 +245,7 @@ def run_own_tests(
     }
     container = None
     timed_out = False
+    reports: dict[str, str | None] = {}
     try:
         container = client.containers.create(
             image_id,
@@ -195,6 +266,12 @@ def run_own_tests(
                 with contextlib.suppress(docker.errors.APIError):
                     container.kill()
         log = full_log(container)
+        for report in ("counts.json", "coverage.json"):
+            reports[report] = (
+                read_report(container, f"{MOUNT}/out/{report}", MAX_REPORT_BYTES)
+                if remote
+                else _read_report(workdir / "own-tests-out" / report)
+            )
     except docker.errors.APIError as error:  # the engine's doing: an image without python3
         # still starts (its init process reports the failed exec, and no report is written)
         reason = f"the test container could not start: {error.explanation or error}"
@@ -207,7 +284,7 @@ def run_own_tests(
     if timed_out:
         reason = f"the tests did not finish in {timeout_s:g} s and were stopped"
         return OwnTestsRun(OwnTestsNotRun(reason), log, duration)
-    parsed = parse_own_tests(_read_report(out / "counts.json"), _read_report(out / "coverage.json"))
+    parsed = parse_own_tests(reports["counts.json"], reports["coverage.json"])
     if isinstance(parsed, str):
         tail = [line for line in log.strip().splitlines() if line.strip()][-3:]
         reason = parsed + (f"; last lines of its output: {' | '.join(tail)}" if tail else "")
