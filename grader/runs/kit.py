@@ -2,8 +2,9 @@
 
 `grader tasks export-kit TASK OUT` writes a folder and a zip of it: the brief, the OpenAPI
 document, the public reference tests with their conftest, a public-only task file, the check
-configuration `.grader.toml`, a wheel of the grader itself (`grader-kit/wheels/`) and a
-starter README with the exact command that installs it. Hidden suites and solutions never go
+configuration `.grader.toml`, a wheel of the grader itself (`grader-kit/wheels/`), a GitLab
+CI job (`grader-kit/ci/gitlab-ci.yml`) and a starter README with the exact command that
+installs the wheel. Hidden suites and solutions never go
 in: only what is listed here is copied, nothing is filtered out of a bigger copy (the wheel
 holds the `grader` package only: no task, no reference test).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from importlib import resources
 from pathlib import Path
 
 import tomli_w
@@ -24,6 +26,7 @@ from grader.stages.ordered import stages_of
 
 KIT_FOLDER = "grader-kit"
 CANDIDATE_FILES = ("BRIEF.md", "openapi.yaml", "openapi.json")
+GITLAB_CI = "gitlab-ci.yml"  # the GitLab CI job, kept beside this module
 SHARED_TEST_FILES = ("conftest.py",)
 
 
@@ -63,6 +66,9 @@ def export_kit(task: Task, out: Path, wheel: Path | None = None) -> Path:
         )
     config = {"task": f"{KIT_FOLDER}/tasks/{task.id}", "hidden_checks": hidden_checks}
     (out / CHECK_CONFIG).write_text(tomli_w.dumps(config), encoding="utf-8")
+    (out / KIT_FOLDER / "ci").mkdir()
+    job = resources.files("grader.runs").joinpath(GITLAB_CI).read_text(encoding="utf-8")
+    (out / KIT_FOLDER / "ci" / GITLAB_CI).write_text(job, encoding="utf-8")
     built = grader_wheel(out / KIT_FOLDER / "wheels", wheel)
     readme = _starter_readme(task, hidden_checks, install_command(built.relative_to(out)))
     (out / "README.md").write_text(readme, encoding="utf-8")
@@ -103,4 +109,7 @@ or run the public tests directly with pytest:
 
 {hidden_checks} more checks run when you submit. Keep `{CHECK_CONFIG}` and `{KIT_FOLDER}/`
 at the root of your repository.
+
+To run the checks on every push in GitLab CI, copy `{KIT_FOLDER}/ci/gitlab-ci.yml` to
+`.gitlab-ci.yml` (it needs a runner that allows the `docker:dind` service).
 """

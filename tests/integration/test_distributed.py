@@ -21,7 +21,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +33,8 @@ from grader.core.result import Status
 from grader.distributed.job import worker_prefix
 from grader.runs.run_record import RESULT_FILE, read_result
 from grader.sandbox.engine import LABEL_MANAGED, LABEL_OWNER, LABEL_RUN
-from tests.conftest import BASE_IMAGE, SOLUTIONS, _unavailable, free_port, labelled_leftovers
+from tests.conftest import SOLUTIONS, _unavailable, free_port, labelled_leftovers
+from tests.own_dockerd import own_dockerd, wait_until
 
 HEARTBEAT_S = 5
 COPIES = 3  # of each notes-api solution: six submissions
@@ -56,7 +56,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        _wait(lambda: _answers(port), 10, "redis-server did not answer")
+        wait_until(lambda: _answers(port), 10, "redis-server did not answer")
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         server.terminate()
@@ -69,44 +69,11 @@ SECOND_BRIDGE = "grader-test-br2"  # the second engine's default bridge (15 char
 @pytest.fixture(scope="module")
 def second_engine(docker_client: Any) -> Iterator[str]:
     """A dockerd of this test's own (its socket, data root and address pool), with the base
-    image copied in from the first engine (no registry is needed); its DOCKER_HOST."""
-    binary = shutil.which("dockerd")
-    if binary is None or os.geteuid() != 0:
+    image copied in from the first engine; its DOCKER_HOST."""
+    if shutil.which("dockerd") is None or os.geteuid() != 0:
         _unavailable("a second engine needs root and dockerd")
-    root = Path(tempfile.mkdtemp(prefix="grader-dockerd-", dir="/tmp"))
-    host = f"unix://{root}/docker.sock"
-    log = (root / "dockerd.log").open("wb")
-    # A default bridge of its own: with `--bridge none` dockerd deletes the interface docker0,
-    # which belongs to the first engine.
-    first_bridge = Path("/sys/class/net/docker0").exists()
-    subprocess.run(["ip", "link", "add", SECOND_BRIDGE, "type", "bridge"], check=True)
-    subprocess.run(["ip", "addr", "add", "10.214.0.1/24", "dev", SECOND_BRIDGE], check=True)
-    subprocess.run(["ip", "link", "set", SECOND_BRIDGE, "up"], check=True)
-    daemon = subprocess.Popen(
-        [binary, "--host", host, "--data-root", str(root / "data"), "--exec-root",
-         str(root / "exec"), "--pidfile", str(root / "dockerd.pid"), "--bridge", SECOND_BRIDGE,
-         "--default-address-pool", "base=10.213.0.0/16,size=24"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-    client = None
-    try:
-        _wait(lambda: _engine_up(host), 60, "the second dockerd did not start")
-        assert Path("/sys/class/net/docker0").exists() or not first_bridge, (
-            "the second engine removed the first engine's docker0"
-        )
-        client = docker.DockerClient(base_url=host, timeout=300)
-        client.images.load(b"".join(docker_client.images.get(BASE_IMAGE).save(named=True)))
-        yield host
-    finally:
-        if client is not None:
-            client.close()
-        daemon.terminate()
-        daemon.wait(timeout=60)
-        log.close()
-        subprocess.run(["ip", "link", "delete", SECOND_BRIDGE], check=False)
-        shutil.rmtree(root, ignore_errors=True)
+    with own_dockerd(docker_client, SECOND_BRIDGE, "10.214.0.1/24", "10.213.0.0/16") as engine:
+        yield engine.socket_host
 
 
 def start_worker(
@@ -156,7 +123,9 @@ def test_a_batch_survives_a_killed_worker(
     )  # fmt: skip
     try:
         # the second worker is mid-grading once its engine runs an app of one of its jobs
-        _wait(lambda: _labelled_containers(engine_b), 180, "the second worker never ran an app")
+        wait_until(
+            lambda: _labelled_containers(engine_b), 180, "the second worker never ran an app"
+        )
         workers[second].send_signal(signal.SIGKILL)
         workers[second].wait(timeout=10)
         killed_at = time.monotonic()
@@ -270,25 +239,3 @@ def _answers(port: int) -> bool:
             return connection.recv(16).startswith(b"+PONG")
     except OSError:
         return False
-
-
-def _engine_up(host: str) -> bool:
-    """The engine answers its ping (asked over its socket by hand: a client made before the
-    engine is up leaves its socket open)."""
-    try:
-        with socket.socket(socket.AF_UNIX) as connection:
-            connection.settimeout(2)
-            connection.connect(host.removeprefix("unix://"))
-            connection.sendall(b"GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n")
-            return connection.recv(64).startswith(b"HTTP/1.0 200")
-    except OSError:
-        return False
-
-
-def _wait(ready: Any, timeout_s: float, failure: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if ready():
-            return
-        time.sleep(0.5)
-    raise AssertionError(failure)
