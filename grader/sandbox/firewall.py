@@ -57,6 +57,14 @@ def firewall_available() -> str:
 ALLOW_HOST_ACCESS = "GRADER_ALLOW_HOST_ACCESS"
 
 
+def guard_problem() -> str:
+    """Why containers cannot be kept off the engine's host from here, or ''."""
+    remote = remote_engine_host()
+    if remote is not None:
+        return f"the engine runs on another host ({remote}), which this host's rules cannot guard"
+    return firewall_available()
+
+
 def guard_host(network: Any, run_id: str) -> str:
     """Drop new connections from the network's containers to this host. Returns a problem, or ''.
 
@@ -65,10 +73,7 @@ def guard_host(network: Any, run_id: str) -> str:
     """
     if os.environ.get(ALLOW_HOST_ACCESS) == "1":
         return ""
-    remote = remote_engine_host()
-    if remote is not None:
-        return f"the engine runs on another host ({remote}), which this host's rules cannot guard"
-    problem = firewall_available()
+    problem = guard_problem()
     if problem:
         return problem
     done = _iptables("-I", *_rule(bridge_name(network), run_id))

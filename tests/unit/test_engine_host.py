@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from grader.sandbox.engine_host import remote_engine_host
-from grader.sandbox.firewall import ALLOW_HOST_ACCESS, guard_host
+from grader.sandbox.firewall import ALLOW_HOST_ACCESS, guard_host, guard_problem
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,11 @@ def test_a_remote_engine_is_refused_unless_host_access_is_allowed(
     )
     monkeypatch.setenv(ALLOW_HOST_ACCESS, "1")
     assert guard_host(FakeNetwork(), "run") == ""
+
+
+def test_doctor_says_a_remote_engine_is_not_guarded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKER_HOST", "tcp://docker:2375")
+    monkeypatch.delenv(ALLOW_HOST_ACCESS, raising=False)
+    assert guard_problem() == (
+        "the engine runs on another host (docker), which this host's rules cannot guard"
+    )
