@@ -204,13 +204,8 @@ def data_volume(
         client.containers.run(
             runtime.base_images[0],
             ["chown", user, "/data"],
-            user="0:0",
-            cap_drop=["ALL"],
-            cap_add=["CHOWN"],
-            network_mode="none",
-            mounts=[Mount(target="/data", source=volume.name, type="volume")],
-            labels=labels,
             remove=True,
+            **owner_setter(volume, "/data", labels),
         )
     except BaseException:
         with contextlib.suppress(docker.errors.APIError):
@@ -263,6 +258,19 @@ def log_tail(container: Any, lines: int = 60) -> str:
 def full_log(container: Any) -> str:
     """Everything the app printed (bounded by the container's log size limit)."""
     return log_tail(container, lines=100_000)
+
+
+def owner_setter(volume: Any, target: str, labels: dict[str, str]) -> dict[str, Any]:
+    """Settings of a container that only sets owners in a volume mounted at `target`: root
+    with no power but to change owners, and no network."""
+    return {
+        "user": "0:0",
+        "cap_drop": ["ALL"],
+        "cap_add": ["CHOWN"],
+        "network_mode": "none",
+        "mounts": [Mount(target=target, source=volume.name, type="volume")],
+        "labels": labels,
+    }
 
 
 def stop_app(app: AppContainer) -> None:

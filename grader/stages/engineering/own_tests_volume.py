@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import docker.errors
-from docker.types import Mount
 
 from grader.core.errors import GraderError
+from grader.sandbox.container import owner_setter
 
 MOUNT = "/grader"
 
@@ -40,12 +40,7 @@ def staged_volume(
         helper = client.containers.create(
             image,
             ["sh", "-c", f"chmod 700 /v/out && chown {report_user}:{report_user} /v/out"],
-            user="0:0",
-            cap_drop=["ALL"],
-            cap_add=["CHOWN"],
-            network_mode="none",
-            mounts=[Mount(target="/v", source=volume.name, type="volume")],
-            labels=labels,
+            **owner_setter(volume, "/v", labels),
         )
         if not helper.put_archive("/v", _layout(source, kit)):
             raise StagingFailed("the engine refused the tests' files")
