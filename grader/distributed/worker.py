@@ -28,7 +28,7 @@ import pydantic
 from dramatiq.middleware.time_limit import TimeLimitExceeded
 
 from grader.core.errors import InfrastructureFault
-from grader.core.events import Event, SubmissionGraded
+from grader.core.events import Event, StageFinished, StageStarted, SubmissionGraded
 from grader.core.result import Result, Status, SubmissionInfo
 from grader.core.task import Task
 from grader.distributed.broker import INFRASTRUCTURE, MAX_RETRIES
@@ -142,8 +142,11 @@ def _grade(
         folder = settings.run_dir / job.submission_id
 
         def emit(event: Event) -> None:
-            if not isinstance(event, SubmissionGraded):  # announced once the store has it
-                context.publish(job.run_id, event)
+            if isinstance(event, SubmissionGraded):  # announced once the store has it
+                return
+            if isinstance(event, StageStarted | StageFinished) and event.stage == "intake":
+                return  # the command showed its own intake; this one only unpacks its snapshot
+            context.publish(job.run_id, event)
 
         started = now()
         try:

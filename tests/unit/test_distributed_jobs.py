@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import tarfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -55,8 +56,9 @@ class FakeGrading:
     """Stands in for `grade_submission`: emits two stage events and writes a result with the
     status it is told, as the pipeline does; counts its calls."""
 
-    def __init__(self, status: Status = Status.GRADED) -> None:
+    def __init__(self, status: Status = Status.GRADED, busy_s: float = 0.0) -> None:
         self.status = status
+        self.busy_s = busy_s  # how long it grades
         self.calls: list[str] = []
 
     def __call__(
@@ -69,6 +71,11 @@ class FakeGrading:
     ) -> Any:
         self.calls.append(settings.run_id)
         assert Path(submission.source).is_file()  # the snapshot, fetched from the store
+        emit(StageStarted(submission.id, "intake"))
+        emit(StageFinished(submission.id, "intake", StageStatus.OK, 0.1, "unpacked"))
+        deadline = time.monotonic() + self.busy_s
+        while time.monotonic() < deadline:  # in small steps: a time limit interrupts between
+            time.sleep(0.05)
         emit(StageStarted(submission.id, "build"))
         emit(StageFinished(submission.id, "build", StageStatus.OK, 1.5, "built"))
         info = SubmissionInfo(
@@ -199,6 +206,8 @@ def test_a_worker_grades_a_job_stores_its_result_and_publishes_its_events(
     harness.run(job)
 
     assert harness.kinds() == ["StageStarted", "StageFinished", "SubmissionGraded"]
+    stages = [getattr(event, "stage", "") for _, event in harness.published]
+    assert stages[:2] == ["build", "build"], "the worker's intake is not shown a second time"
     assert {run for run, _ in harness.published} == {"run-1"}
     stored = unpack_folder(store.get(result_key("run-1", "alice", job.key)), tmp_path / "got")
     result = read_result(stored / RESULT_FILE)
@@ -251,6 +260,25 @@ def test_a_harness_error_is_retried_then_kept_as_the_result(
     stored = unpack_folder(store.get(result_key("run-1", "alice", job.key)), tmp_path / "got")
     assert read_result(stored / RESULT_FILE).status is Status.HARNESS_ERROR
     assert harness.kinds()[-1] == "SubmissionGraded"
+
+
+def test_a_job_past_its_time_limit_is_a_fault_of_the_grader_retried_then_kept(
+    broker: StubBroker, store: Store, tmp_path: Path
+) -> None:
+    grading = FakeGrading(busy_s=30)
+    harness = Harness(broker, store, tmp_path / "scratch", grading)
+    job = a_job(store).model_copy(update={"time_limit_s": 0.5})
+
+    harness.run(job)
+
+    assert len(grading.calls) == MAX_RETRIES + 1
+    stored = unpack_folder(store.get(result_key("run-1", "alice", job.key)), tmp_path / "got")
+    result = read_result(stored / RESULT_FILE)
+    assert result.status is Status.HARNESS_ERROR
+    assert result.message == (
+        "the job took longer than its time limit of 0.5 s; the grader is at fault"
+    )
+    assert harness.removed == grading.calls, "each attempt's leftovers are removed"
 
 
 def test_a_job_the_store_cannot_serve_is_retried_then_abandoned(
