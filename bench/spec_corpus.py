@@ -84,6 +84,7 @@ ENGINE_CLASS = {
     "scalar-for-object": "non-object-body",
     "same-value-twice": "duplicate-unique",
     "documented-field": "valid-input",
+    "read-only-wrong-type": "wrong-type",
 }
 
 

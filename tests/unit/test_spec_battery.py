@@ -183,6 +183,10 @@ def test_extra_and_read_only_properties_are_sent_where_the_schema_names_them() -
         "name": "grader-name",
     }
     assert "invalid-token" not in by_class  # nothing secures it
+    wrong = by_class["read-only-wrong-type"]
+    assert wrong.body is not None
+    assert wrong.body.value == {"created": 12345, "name": "grader-name"}
+    assert wrong.mode == "negative", "ignoring it and refusing it with a 4xx are both right"
 
 
 def test_made_up_values_keep_to_the_schema_pattern() -> None:

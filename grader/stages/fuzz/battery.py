@@ -334,13 +334,19 @@ class _Operation:
                 )
             if media_type == FORM and kind == "string":
                 continue  # a form's fields are all text: no wrong type to send
-            wrong = 12345 if kind == "string" else "grader" if kind != "object" else []
             self.add(
                 "wrong-type",
                 "negative",
                 "body",
-                body=Body(media_type, value=_with(valid, field_path, wrong)),
+                body=Body(media_type, value=_with(valid, field_path, _wrong_value(kind))),
             )
+        for name, field_schema in _read_only_fields(schema, self.document):
+            # the server sets it: it may ignore or refuse what a client sends, never fail on it
+            kind = _type(field_schema)
+            if media_type == FORM and kind == "string":
+                continue
+            wrong = {**valid, name: _wrong_value(kind)}
+            self.add("read-only-wrong-type", "negative", "body", body=Body(media_type, value=wrong))
 
 
 def valid_value(
@@ -492,6 +498,24 @@ def _fields(
         if _type(value) == "object" and depth + 1 < FIELD_DEPTH:
             found.extend(_fields(value, document, (*prefix, str(name)), depth + 1))
     return found
+
+
+def _read_only_fields(
+    schema: dict[str, Any], document: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The top-level read-only properties of an object schema, sorted by name."""
+    schema = _merged(resolve(schema, document), document)
+    found = []
+    for name, value in sorted((schema.get("properties") or {}).items()):
+        value = resolve(value, document)
+        if isinstance(value, dict) and value.get("readOnly"):
+            found.append((str(name), _merged(value, document)))
+    return found
+
+
+def _wrong_value(kind: str) -> Any:
+    """A value of another JSON type than `kind`."""
+    return 12345 if kind == "string" else "grader" if kind != "object" else []
 
 
 def _with(value: dict[str, Any], path: tuple[str, ...], new: Any) -> dict[str, Any]:
