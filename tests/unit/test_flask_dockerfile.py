@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -140,6 +141,21 @@ def test_dockerfile_serves_the_target_with_gunicorn_on_the_port():
     assert command[0] == "gunicorn"
     assert command[command.index("--bind") + 1] == "0.0.0.0:5050"
     assert command[-1] == "notes:create_app()"
+
+
+def test_a_task_serves_by_two_processes_and_an_arbitrary_repository_by_one():
+    target = WsgiTarget("app", "app", is_factory=False)
+    render = functools.partial(
+        render_dockerfile, target, base_image="python:3.11-slim", port=8000,
+        has_requirements=True, has_pyproject=False,
+    )  # fmt: skip
+
+    task, repository = cmd_of(render()), cmd_of(render(one_process=True))
+
+    assert task[task.index("--workers") + 1] == "2"
+    assert "--threads" not in task
+    assert repository[repository.index("--workers") + 1] == "1"
+    assert repository[repository.index("--threads") + 1] == "4"
 
 
 def test_requirements_are_installed_before_the_sources_are_copied():

@@ -182,15 +182,21 @@ def render_dockerfile(
     requirements: str = "requirements.txt",
     copy_first: bool = False,
     asgi: bool = False,
+    one_process: bool = False,
 ) -> str:
     """`requirements` names the file to install from when `has_requirements`; `copy_first`
-    copies the whole tree before pip runs (a file that includes others needs them)."""
+    copies the whole tree before pip runs (a file that includes others needs them).
+
+    A task's submissions are served by two worker processes, as its brief says (state kept in
+    a process's memory is a flaw there). `one_process` serves an arbitrary repository as
+    `flask run` does, by threads of one process: it was written for that, and may keep its
+    state in memory."""
+    processes = ["--workers", "1", "--threads", "4"] if one_process else ["--workers", "2"]
     command = [
         "gunicorn",
         "--bind",
         f"0.0.0.0:{port}",
-        "--workers",
-        "2",
+        *processes,
         "--access-logfile",
         "-",
         str(target),

@@ -146,6 +146,7 @@ def generate_dockerfile(tree: Path, runtime: RuntimeSpec) -> str | BuildFailure:
         requirements=requirements or "requirements.txt",
         copy_first=copy_first,
         asgi=asgi,
+        one_process=runtime.any_repository,
     )
     generated = tree / GENERATED_DOCKERFILE
     generated.unlink(missing_ok=True)  # never write through whatever the submission put there
