@@ -195,3 +195,32 @@ def test_made_up_values_keep_to_the_schema_pattern() -> None:
     schema = {"type": "string", "pattern": "^[a-zA-Z0-9-]+$"}
     assert valid_value(schema, {}, "pet_id") == "graderpetid"
     assert valid_value({"type": "string", "pattern": "^[0-9]+$"}, {}, "code") == "1"
+
+
+def test_a_read_only_property_of_the_wrong_type_is_also_sent_to_what_a_create_just_made() -> None:
+    todo = {
+        "type": "object",
+        "required": ["task"],
+        "properties": {"id": {"type": "integer", "readOnly": True}, "task": {"type": "string"}},
+    }
+    body = {"content": {"application/json": {"schema": todo}}}
+    document = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/todos": {"post": {"requestBody": body, "responses": {"201": {"description": "ok"}}}},
+            "/todos/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "put": {"requestBody": body, "responses": {"200": {"description": "changed"}}},
+            },
+        },
+    }  # fmt: skip
+    made = battery(document, 1).cases
+    linked = [c for c in made if c.battery == "read-only-wrong-type" and c.link is not None]
+    assert len(linked) == 1
+    [case] = linked
+    create = next(c for c in made if c.id == case.link.source)
+    assert (create.operation, case.operation) == ("POST /todos", "PUT /todos/{id}")
+    assert case.link.parameters == (("path.id", "$response.body#/id"),)
+    assert case.body is not None
+    assert case.body.value == {"task": "grader-task", "id": "grader"}

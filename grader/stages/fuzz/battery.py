@@ -113,33 +113,42 @@ def _pairs(document: dict[str, Any]) -> list[tuple[FuzzCase, list[FuzzCase]]]:
         create = _Operation(f"POST {path}", "post", document, operation, item or {})
         if status is None or create.body is None or create.body[1] == MULTIPART:
             continue
-        targets = []
+        targets: list[FuzzCase] = []
         for below in sorted({p for _, p in by_path if _one_below(path, p)}):
             parameter = below.rsplit("{", 1)[1].rstrip("}/")
-            for target_method, battery in (("get", "create-read"), ("delete", "create-delete")):
+            link = Link(
+                source="",
+                name="",
+                status=status,
+                parameters=((f"path.{parameter}", "$response.body#/id"),),
+            )
+            for target_method, battery in PAIRED:
                 target = by_path.get((target_method, below))
                 if target is None:
                     continue
                 built = _Operation(f"{target_method.upper()} {below}", target_method, document,
                                    target, (paths or {}).get(below) or {})  # fmt: skip
-                built.add(battery, "positive", "path")
-                case = built.made[0]
-                targets.append(
-                    replace(
-                        case,
-                        link=Link(
-                            source="",
-                            name=f"inferred {battery}",
-                            status=status,
-                            parameters=((f"path.{parameter}", "$response.body#/id"),),
-                        ),
-                    )
+                if battery == "read-only-wrong-type":
+                    built.read_only_cases()  # on what the create just made: it exists
+                else:
+                    built.add(battery, "positive", "path")
+                targets.extend(
+                    replace(case, link=replace(link, name=f"inferred {case.battery}"))
+                    for case in built.made[:1]
                 )
         if targets:
             create.add("create-read", "positive", "body",
                        body=create._body(_fresh(create.valid_body())))  # fmt: skip
             found.append((create.made[0], targets))
     return found
+
+
+PAIRED = (
+    ("get", "create-read"),
+    ("put", "read-only-wrong-type"),
+    ("patch", "read-only-wrong-type"),
+    ("delete", "create-delete"),
+)
 
 
 def _one_below(collection: str, path: str) -> bool:
@@ -340,8 +349,15 @@ class _Operation:
                 "body",
                 body=Body(media_type, value=_with(valid, field_path, _wrong_value(kind))),
             )
+        self.read_only_cases()
+
+    def read_only_cases(self) -> None:
+        """A read-only property with a value of the wrong type: the server sets it, so it may
+        ignore or refuse what a client sends, never fail on it."""
+        if self.body is None or not isinstance(valid := self.valid_body(), dict):
+            return
+        schema, media_type = self.body
         for name, field_schema in _read_only_fields(schema, self.document):
-            # the server sets it: it may ignore or refuse what a client sends, never fail on it
             kind = _type(field_schema)
             if media_type == FORM and kind == "string":
                 continue
