@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
+import os
 import shlex
+import subprocess
+import threading
 from dataclasses import replace
 
 from grader.core.result import Outcome
@@ -146,3 +150,59 @@ def test_an_operation_that_never_answered_earns_no_contract_points() -> None:
     assert outcomes["fuzz::bugs::POST /books"].outcome is Outcome.FAILED
     assert outcomes["fuzz::contract::POST /books"].outcome is Outcome.NOT_RUN
     assert outcomes["fuzz::contract::GET /books"].outcome is Outcome.PASSED
+
+
+class _Todos(http.server.BaseHTTPRequestHandler):
+    """POST /todos makes todo 7; a PUT of todo 7 fails; anything else is 404."""
+
+    made = False
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        type(self).made = True
+        self._answer(201, b'{"id": 7, "task": "x"}')
+
+    def do_PUT(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self._answer(500 if self.path == "/todos/7" and self.made else 404, b"{}")
+
+    def _answer(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_case_sent_to_what_a_create_made_makes_it_first_and_works_on_a_fresh_app() -> None:
+    create = CaseRun(
+        "c1",
+        "POST /todos",
+        "POST",
+        "/todos",
+        (("Content-Type", "application/json"),),
+        b'{"task": "x"}',
+        201,
+        "",
+    )
+    linked = CaseRun("c2", "PUT /todos/{id}", "PUT", "/todos/12",
+                     (("Content-Type", "application/json"),), b'{"id": "grader"}', 500, "",
+                     made_by=create, linked_values=(("12", "$response.body#/id"),))  # fmt: skip
+    line = curl_line(linked, 8000)
+    assert "/todos/12" not in line, "the id the run got is not the one a fresh app gives"
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Todos)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        done = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=30,
+                              env={**os.environ, "BASE_URL": base})  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("HTTP/1.0 500"), done.stdout

@@ -98,6 +98,10 @@ class CaseRun:
     findings: tuple[Finding, ...] = ()
     skipped: str = ""  # why the case was not sent (a link whose source did not answer)
     battery: str = ""  # the bad-input class, for a battery case
+    # a linked case: the request that made what it was sent to, and for each value the link
+    # put in its path, the value as sent and the JSON pointer that read it from that answer
+    made_by: CaseRun | None = None
+    linked_values: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

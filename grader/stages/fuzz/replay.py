@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -83,7 +84,7 @@ def replay(
         if fuzz.base_path is not None
         else base_path(schema.raw_schema),
     )
-    answers: dict[str, tuple[int, Any]] = {}
+    answers: dict[str, tuple[int, Any, CaseRun | None]] = {}
     limit_s, ran_out = fuzz.budget_s, f"the stage's budget of {fuzz.budget_s:g} s ran out"
     if budget_s is not None and budget_s < limit_s:
         limit_s = max(0.0, budget_s)
@@ -216,13 +217,14 @@ def _run_case(
     case: FuzzCase,
     fuzz: FuzzSpec,
     token: str | None,
-    answers: dict[str, tuple[int, Any]],
+    answers: dict[str, tuple[int, Any, CaseRun | None]],
     prefix: str = "",
     auth: FuzzAuthSpec | None = None,
 ) -> list[CaseRun]:
     path_parameters, query = dict(case.path_parameters), dict(case.query)
+    made_by, linked_values = None, []
     if case.link is not None:
-        status, body = answers.get(case.link.source, (0, None))
+        status, body, made_by = answers.get(case.link.source, (0, None, None))
         if status != case.link.status:
             return [_skipped(case, f"{case.link.source} answered {status}, not {case.link.status}")]
         for target, expression in case.link.parameters:
@@ -231,6 +233,8 @@ def _run_case(
                 return [_skipped(case, f"{expression} is not in the answer of {case.link.source}")]
             location, name = target.split(".", 1)
             (path_parameters if location == "path" else query)[name] = value
+            if location == "path":
+                linked_values.append((quote(str(value), safe=""), expression))
     st_case = operation.Case(
         path_parameters=path_parameters,
         query=query,
@@ -311,10 +315,11 @@ def _run_case(
                     f"{case.link.source} created it (link {case.link.name}), "
                     f"yet {case.operation} answered 404")
         )  # fmt: skip
-    answers[case.id] = (status, _json_or_none(response))
-    return [*runs, CaseRun(case.id, case.operation, request.method, target, shown, content,
-                           status, response.text[:500], tuple(findings),
-                           battery=case.battery)]  # fmt: skip
+    run = CaseRun(case.id, case.operation, request.method, target, shown, content, status,
+                  response.text[:500], tuple(findings), battery=case.battery, made_by=made_by,
+                  linked_values=tuple(linked_values))  # fmt: skip
+    answers[case.id] = (status, _json_or_none(response), run)
+    return [*runs, run]
 
 
 def _send_probe(

@@ -16,6 +16,7 @@ Pure. The rules:
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -149,13 +150,44 @@ SENT_TWICE = ("same-value-twice", "documented-field")  # battery classes sent tw
 
 def curl_line(run: CaseRun, port: int) -> str:
     """A command that sends the case again; BASE_URL and TOKEN may be set first. A battery
-    case the stage sends twice (the second answer is the one judged) is sent twice."""
-    line = _one_request(run, port)
-    return f"for _ in 1 2; do {line}; done" if run.battery in SENT_TWICE else line
+    case the stage sends twice (the second answer is the one judged) is sent twice. A case
+    sent to what an earlier case created makes it first, and reads its id from the answer
+    (with python3), so the line works on a fresh app too."""
+    linked = _linked_url(run, port)
+    line = _one_request(run, port, linked[1] if linked else None)
+    line = f"for _ in 1 2; do {line}; done" if run.battery in SENT_TWICE else line
+    if linked is None or run.made_by is None:
+        return line
+    create = _one_request(run.made_by, port, flag="-s")
+    return f'made=$({create}) && {LINKED}=$(printf %s "$made" | {linked[0]}) && {line}'
 
 
-def _one_request(run: CaseRun, port: int) -> str:
-    parts = ["curl", "-i", "-X", run.method]
+LINKED = "LINKED_ID"
+
+
+def _linked_url(run: CaseRun, port: int) -> tuple[str, str] | None:
+    """For a linked case whose path holds one value read from its creator's answer: the
+    command that reads it, and the URL with that value in its place; else None."""
+    if run.made_by is None or len(run.linked_values) != 1 or needs_body_file(run.made_by):
+        return None  # the creator's body would need a file of its own, which is not kept
+    [(text, pointer)] = run.linked_values
+    path, mark, query = run.url.partition("?")
+    head, found, tail = path.rpartition(f"/{text}")
+    if not found or (tail and not tail.startswith("/")):
+        return None
+    keys = pointer.removeprefix("$response.body#").strip("/").split("/")
+    index = "".join(f"[{int(k)}]" if k.isdigit() else f"[{json.dumps(k)}]" for k in keys)
+    read = "python3 -c " + shlex.quote(f"import json,sys; print(json.load(sys.stdin){index})")
+    base = f'"${{BASE_URL:-http://localhost:{port}}}"'
+    rest = tail + mark + query
+    url = f'{base}{_shell_url(head + "/") if head else "/"}"${LINKED}"' + (
+        _shell_url(rest) if rest else ""
+    )
+    return read, url
+
+
+def _one_request(run: CaseRun, port: int, url: str | None = None, flag: str = "-i") -> str:
+    parts = ["curl", flag, "-X", run.method]
     for name, value in run.headers:
         if name.lower() in ("accept-encoding", "accept"):
             continue
@@ -165,7 +197,7 @@ def _one_request(run: CaseRun, port: int) -> str:
         parts += ["--data-binary", f"@{body_file(run)}"]
     elif run.body is not None:
         parts += ["--data-binary", _shell_bytes(run.body)]
-    parts.append(f'"${{BASE_URL:-http://localhost:{port}}}"{_shell_url(run.url)}')
+    parts.append(url or f'"${{BASE_URL:-http://localhost:{port}}}"{_shell_url(run.url)}')
     return " ".join(parts)
 
 
