@@ -235,8 +235,13 @@ class SentRequest:
 
 
 def parse_curl(line: str, folder: Path) -> SentRequest | None:
-    """The arguments bash would hand curl (so $'...' quoting is read as bash reads it)."""
-    dump = 'curl() { for a in "$@"; do printf \'%s\' "$a" | base64 -w0; echo; done; }\n'
+    """The arguments bash would hand curl (so $'...' quoting is read as bash reads it), for
+    the line's last curl: a line that first makes what the case was sent to runs two. The
+    stand-in curl answers `{"id": 1}`, which such a line reads its id from."""
+    dump = (
+        'curl() { echo "-" >&3; for a in "$@"; do printf \'%s\' "$a" | base64 -w0 >&3;'
+        " echo >&3; done; echo '{\"id\": 1}'; }\nexec 3>&1 1>/dev/null\n"
+    )
     done = subprocess.run(
         ["bash", "-c", dump + line],
         capture_output=True,
@@ -244,7 +249,8 @@ def parse_curl(line: str, folder: Path) -> SentRequest | None:
         timeout=20,
         cwd=folder,
     )
-    argv = [base64.b64decode(a) for a in done.stdout.split(b"\n") if a]
+    last = done.stdout.rsplit(b"-\n", 1)[-1]
+    argv = [base64.b64decode(a) for a in last.split(b"\n") if a]
     if not argv:
         return None
     method, headers, body, url = "GET", {}, None, ""
