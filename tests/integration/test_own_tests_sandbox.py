@@ -180,6 +180,42 @@ def test_a_conftest_that_forges_the_reports_changes_nothing(
     assert ran.log.count("REFUSED") == 3
 
 
+def test_a_pth_file_in_the_image_forges_no_report(docker_client: Any, tmp_path: Path) -> None:
+    """A `.pth` file in the image's site-packages is code every Python of the image runs at
+    start, whoever runs it: as the wrapper (root that may change user, then the reporting
+    user) or as the coverage report's writer it could rewrite the counts. Neither loads it."""
+    forge = (
+        "import atexit, json, os\n\n\n"
+        "def forge():\n"
+        "    if os.getuid() == 10001:\n"
+        "        return  # the tests' own user: it can write no report anyway\n"
+        "    try:\n"
+        "        with open('/grader/out/counts.json', 'w') as out:\n"
+        "            json.dump({'passed': 77, 'failed': 0, 'errors': 0, 'skipped': 0}, out)\n"
+        "        print('FORGED by uid', os.getuid(), flush=True)\n"
+        "    except OSError as error:\n"
+        "        print('REFUSED', error, flush=True)\n\n\n"
+        "atexit.register(forge)\n"
+    )
+    hook = "import os; os.path.isdir('/grader/out') and exec(open('/app/forge.py').read(), {})"
+    into_site = (
+        "import os, shutil, site; shutil.copy('/app/zz_forge.pth', "
+        "[p for p in site.getsitepackages() if os.path.isdir(p)][0])"
+    )
+    dockerfile = DOCKERFILE + f"RUN python3 -c {json.dumps(into_site)}\n"
+    tests = {
+        "forge.py": forge,
+        "zz_forge.pth": hook + "\n",
+        "tests/test_ok.py": "def test_ok():\n    assert True\n",
+    }
+
+    ran = run(docker_client, tmp_path, tests, dockerfile=dockerfile)
+
+    assert isinstance(ran.result, OwnTests), ran.log
+    assert (ran.result.passed, ran.result.failed) == (1, 0), ran.log
+    assert "FORGED" not in ran.log
+
+
 def test_an_image_without_python_fails_its_tests_with_the_reason(
     docker_client: Any, tmp_path: Path
 ) -> None:

@@ -253,7 +253,7 @@ def _run(
             labels=labels,
             network_mode="none",
             entrypoint=["python3"],
-            command=["/grader/kit/run_own_tests.py"],
+            command=["-E", "-S", "-B", "/grader/kit/run_own_tests.py"],  # no site of the image's
             **settings,
         )
         container.start()

@@ -6,8 +6,10 @@ reports go. The container starts as root with only the capabilities to change us
 candidate's tests run as TESTS_USER on a copy of the submission in /tmp; each test report is
 streamed to this process over a pipe (`grader_counts`). This process then becomes REPORT_USER,
 the only user that can write /grader/out, counts what the pipe said and writes the coverage
-report: no code of the candidate's can write a report after the fact. The candidate's own
-code is measured; tests, conftest files and migrations are not. Exits with pytest's status.
+report: no code of the candidate's can write a report after the fact. This process, and the
+one that writes the coverage report, start with `-E -S`: no `.pth` file or sitecustomize of the
+image's, and no PYTHON* variable of its, runs in them. The candidate's own code is measured;
+tests, conftest files and migrations are not. Exits with pytest's status.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ import threading
 SOURCE, WORK, OUT = "/grader/src", "/tmp/own-tests", "/grader/out"  # noqa: S108 - in the container
 TESTS_USER, REPORT_USER = 10001, 10002
 DATA = "/tmp/.grader-coverage"  # noqa: S108
+TRUSTED_FLAGS = ("-E", "-S", "-B")  # as own_tests_run starts this script
+REPORT_COVERAGE = (
+    "import sys; sys.path.insert(0, '/grader/kit'); "
+    "from coverage.cmdline import main; sys.exit(main())"
+)
 MAX_LINE = 4096
 MAX_EVENTS = 200_000
 DRAIN_S = 2.0
@@ -99,8 +106,10 @@ def main() -> int:
     reader.join(timeout=DRAIN_S)  # a process the tests left may hold the pipe open
     with open(f"{OUT}/counts.json", "w", encoding="utf-8") as out:
         json.dump(count(list(lines)), out)
+    # as this process was started: no site-packages of the image's (a `.pth` there is code
+    # the candidate wrote, and would run as the reporting user) and no PYTHON* variables
     subprocess.call(
-        [sys.executable, "-m", "coverage", "json", "-q", "--data-file", DATA,
+        [sys.executable, *TRUSTED_FLAGS, "-c", REPORT_COVERAGE, "json", "-q", "--data-file", DATA,
          "-o", f"{OUT}/coverage.json"],
         cwd=WORK, env=env,
     )  # fmt: skip
