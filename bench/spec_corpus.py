@@ -557,8 +557,10 @@ def replay(curl: str, base_url: str, authorization: str, folder: Path, *, twice:
     """The status the reported curl line answers now (the second time, for a repeated create),
     sent from the result folder as its body files are named from there. A line that sends
     the login's token says "$TOKEN"; a token made up to fail is sent as it is."""
-    command = f"{curl} -s -o /dev/null -w '%{{http_code}}\\n' --max-time 30"
-    if twice:
+    flags = "-s -o /dev/null -w '%{http_code}\\n' --max-time 30"
+    loop = re.fullmatch(r"(.*for _ in 1 2; do .*); done", curl)  # a line that sends it twice
+    command = f"{loop.group(1)} {flags}; done" if loop else f"{curl} {flags}"
+    if twice and not loop:
         command = f"{command}\n{command}"
     token = authorization.split()[-1] if authorization else ""
     with contextlib.suppress(subprocess.TimeoutExpired):
