@@ -8,21 +8,19 @@ only from the plugin's report; the fuzz cases are replayed by the fuzz stage's o
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from grader.audit.serve import LiveProcesses, Served
 from grader.core.errors import GraderError
 from grader.core.result import Outcome, TestOutcome
 from grader.core.task import Task
 from grader.stages.fuzz.stage import FuzzPlan, run_fuzz
+from grader.stages.reference_tests.suites import pytest_args, read_report
 
 TEST_TIMEOUT_CAP_S = 30.0  # per test against a mutant: a hung handler is killed, not waited on
 UNREACHABLE_STREAK = 5
@@ -70,26 +68,10 @@ def run_reference_tests(
     bound = bound_s
     with tempfile.TemporaryDirectory(prefix="grader-audit-pytest-") as scratch:
         report = Path(scratch) / "report.json"
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            *(str(tests_root / test_id) for test_id in test_ids),
-            "-p",
-            "grader.pytest_plugin",
-            "-p",
-            "no:cacheprovider",
-            "-c",
-            os.devnull,
-            "--rootdir",
-            str(tests_root),
-            "--confcutdir",
-            str(tests_root),
-            "--grader-report",
-            str(report),
-            "-q",
-            "--no-header",
-            "-rN",
+        command = pytest_args(
+            [str(tests_root / test_id) for test_id in test_ids],
+            tests_root,
+            report,
             "-p",
             "no:randomly",
             f"--base-url={base_url}",
@@ -98,9 +80,9 @@ def run_reference_tests(
             f"--grader-startup-timeout={runtime.startup_timeout_s}",
             f"--grader-stop-after-unreachable={UNREACHABLE_STREAK}",
             *(["-x"] if fail_fast else []),
-        ]
+        )
         timed_out = run_bounded(command, bound, scratch, live)
-        data = _read_report(report)
+        data = read_report(report)
     if data is None:
         if timed_out:
             return [], f"the suites outlived {bound:g} s", True
@@ -169,11 +151,3 @@ def run_bounded(command: list[str], timeout_s: float, cwd: str, live: LiveProces
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-
-
-def _read_report(path: Path) -> Any:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None

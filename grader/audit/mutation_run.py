@@ -46,7 +46,7 @@ from grader.core.task import Task
 from grader.stages.build.flask_dockerfile import WsgiTarget
 from grader.stages.fuzz.stage import FuzzPlan, load_fuzz_plan
 from grader.stages.intake.tree_hash import hash_tree
-from grader.stages.reference_tests.suites import plan_suite
+from grader.stages.reference_tests.suites import plan_suite, read_report
 from grader.version import VERSION
 
 AUDIT_FORMAT = "1"
@@ -385,7 +385,7 @@ def _cache_path(context: AuditContext, mutant: Mutant) -> Path:
 
 
 def _read_cached(context: AuditContext, mutant: Mutant) -> MutantRun | None:
-    data = _read_json(_cache_path(context, mutant))
+    data = read_report(_cache_path(context, mutant))
     if data is None or data.get("mutant_id") != mutant.id:
         return None
     try:
@@ -395,7 +395,7 @@ def _read_cached(context: AuditContext, mutant: Mutant) -> MutantRun | None:
 
 
 def _cached_baseline(context: AuditContext) -> Baseline | None:
-    data = _read_json(context.cache / f"baseline-{context.key}.json")
+    data = read_report(context.cache / f"baseline-{context.key}.json")
     if data is None:
         return None
     try:
@@ -408,14 +408,6 @@ def _cached_baseline(context: AuditContext) -> Baseline | None:
         )
     except (TypeError, ValueError, KeyError):
         return None
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

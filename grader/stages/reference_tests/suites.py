@@ -52,11 +52,17 @@ class SuiteRun:
 
 
 def pytest_command(task: Task, suite: SuiteSpec, report: Path, *extra: str) -> list[str]:
+    return pytest_args([str(task.suite_dir(suite))], task.tests_root, report, *extra)
+
+
+def pytest_args(targets: list[str], tests_root: Path, report: Path, *extra: str) -> list[str]:
+    """A pytest session over `targets` (folders or node ids) with the grader's plugin, rooted
+    at the task's tests, writing the plugin's report to `report`."""
     return [
         sys.executable,
         "-m",
         "pytest",
-        str(task.suite_dir(suite)),
+        *targets,
         "-p",
         "grader.pytest_plugin",
         "-p",
@@ -64,9 +70,9 @@ def pytest_command(task: Task, suite: SuiteSpec, report: Path, *extra: str) -> l
         "-c",
         os.devnull,
         "--rootdir",
-        str(task.tests_root),
+        str(tests_root),
         "--confcutdir",
-        str(task.tests_root),
+        str(tests_root),
         "--grader-report",
         str(report),
         "-q",
@@ -99,7 +105,7 @@ def _collect(task: Task, suite: SuiteSpec) -> list[dict[str, Any]]:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=120, env=_environment(), cwd=scratch
         )
-        data = _read_report(report)
+        data = read_report(report)
     if data is None or data["collection_errors"] or done.returncode not in (0, 5):
         errors = "; ".join(data["collection_errors"]) if data else done.stdout[-2000:]
         raise TaskError(f"task {task.id}: suite {suite.id!r} cannot be collected: {errors}")
@@ -142,7 +148,7 @@ def run_suite(
             *([f"--grader-container={container_id}"] if container_id else []),
         )
         output, ended = _run_bounded(command, timeout_s, cwd=scratch, app_state=app_state)
-        data = _read_report(report)
+        data = read_report(report)
     reported = {test["nodeid"]: _outcome(suite, test) for test in (data or {}).get("tests", [])}
     stopped = str((data or {}).get("stopped") or "")
     fault = ""
@@ -247,7 +253,8 @@ def _asked(app_state: Callable[[], ContainerState] | None) -> ContainerState | N
         return None
 
 
-def _read_report(path: Path) -> dict[str, Any] | None:
+def read_report(path: Path) -> dict[str, Any] | None:
+    """A JSON object from a file, or None when it is missing, unreadable or not an object."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
