@@ -9,9 +9,10 @@ are safe for a terminal and for a CI job summary alike.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
-from grader.core.result import CategoryScore, Outcome, Result, Status, TestOutcome
+from grader.core.result import CategoryScore, Outcome, Result, Score, Status, TestOutcome
 from grader.core.task import CategorySpec, TaskSpec
 from grader.reports.markdown import code_block, inline
 from grader.reports.untrusted_text import clean
@@ -23,6 +24,7 @@ WHOLE_MESSAGE_LIMIT = 4000  # a step summary wraps: a failure is shown whole, up
 
 
 LOCAL_ONLY = "runs with `grader check .`: it restarts the app"
+LATER = "checked when you submit"
 
 
 def feedback_lines(
@@ -38,28 +40,18 @@ def feedback_lines(
         f"{spec.id} {spec.version}: {score.percent:.1f} % of the public checks "
         f"({score.points:g} of {score.max_points:g} points)",
     ]
-    public: dict[str, list[TestOutcome]] = defaultdict(list)
-    for test in result.tests:
-        if test.visibility == "public":
-            public[test.criterion].append(test)
-    points = {category.id: category for category in score.categories}
-    for category in spec.rubric.categories:
-        lines.append("")
-        figure = _category_figure(category, points.get(category.id), local_only)
-        lines.append(f"{category.title}  {figure}")
+    for category in _sections(result.tests, score, spec, local_only):
+        lines += ["", f"{category.title}  {category.figure}"]
         for criterion in category.criteria:
-            tests = public.get(criterion.id, [])
-            if not tests:
-                later = LOCAL_ONLY if criterion.id in local_only else "checked when you submit"
-                lines.append(f"  · {criterion.title} ({later})")
+            if criterion.failed is None:
+                lines.append(f"  · {criterion.title} ({criterion.later})")
                 continue
-            failed = [test for test in tests if test.outcome is not Outcome.PASSED]
-            lines.append(f"  {FAILED_MARK if failed else PASSED_MARK} {criterion.title}")
-            for test in failed:
+            lines.append(f"  {criterion.mark} {criterion.title}")
+            for test in criterion.failed:
                 lines.append(f"      {_name(test)}: {test.outcome.value}: {_short(test.message)}")
-            if failed and criterion.hint:
+            if criterion.failed and criterion.hint:
                 lines.append(f"      hint: {criterion.hint}")
-            if criterion.id in local_only:
+            if criterion.local_only:
                 lines.append(f"      more: {LOCAL_ONLY}")
     return lines + _hidden(hidden_checks)
 
@@ -93,36 +85,76 @@ def feedback_markdown(
     score = result.score
     lines = [title, "", f"**{score.percent:.1f} %** of the public checks "
              f"({score.points:g} of {score.max_points:g} points)"]  # fmt: skip
-    public: dict[str, list[TestOutcome]] = defaultdict(list)
-    for test in result.tests:
-        if test.visibility == "public":
-            public[test.criterion].append(test)
-    points = {category.id: category for category in score.categories}
-    for category in spec.rubric.categories:
-        figure = _category_figure(category, points.get(category.id), local_only)
-        lines += ["", f"### {inline(category.title, 200)}: {figure}", ""]
+    for category in _sections(result.tests, score, spec, local_only):
+        lines += ["", f"### {inline(category.title, 200)}: {category.figure}", ""]
         for criterion in category.criteria:
-            tests = public.get(criterion.id, [])
-            if not tests:
-                when = LOCAL_ONLY if criterion.id in local_only else "checked when you submit"
-                lines.append(f"- · {inline(criterion.title, 300)} ({inline(when, 100)})")
+            if criterion.failed is None:
+                title, later = inline(criterion.title, 300), inline(criterion.later, 100)
+                lines.append(f"- · {title} ({later})")
                 continue
-            failed = [test for test in tests if test.outcome is not Outcome.PASSED]
-            lines.append(
-                f"- {FAILED_MARK if failed else PASSED_MARK} {inline(criterion.title, 300)}"
-            )
-            for test in failed:
+            lines.append(f"- {criterion.mark} {inline(criterion.title, 300)}")
+            for test in criterion.failed:
                 message = " ".join(clean(test.message).split()) or "no message"
                 lines.append(
                     f"  - {inline(_name(test), 200)}: {test.outcome.value}: "
                     f"{inline(message, WHOLE_MESSAGE_LIMIT)}"
                 )
-            if failed and criterion.hint:
+            if criterion.failed and criterion.hint:
                 lines.append(f"  - hint: {inline(criterion.hint, 1000)}")
-            if criterion.id in local_only:
+            if criterion.local_only:
                 lines.append(f"  - more: {inline(LOCAL_ONLY, 100)}")
     lines += _hidden(hidden_checks)
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class _CriterionFeedback:
+    title: str
+    failed: tuple[TestOutcome, ...] | None  # None: no public check of it ran here
+    hint: str
+    local_only: bool
+
+    @property
+    def mark(self) -> str:
+        return FAILED_MARK if self.failed else PASSED_MARK
+
+    @property
+    def later(self) -> str:
+        return LOCAL_ONLY if self.local_only else LATER
+
+
+@dataclass(frozen=True)
+class _CategoryFeedback:
+    title: str
+    figure: str
+    criteria: tuple[_CriterionFeedback, ...]
+
+
+def _sections(
+    tests: Sequence[TestOutcome],
+    score: Score,
+    spec: TaskSpec,
+    local_only: Collection[str],
+) -> list[_CategoryFeedback]:
+    """What both renderings show, category by category: each criterion's failed public
+    tests, its hint, and whether its checks run only with the container."""
+    public: dict[str, list[TestOutcome]] = defaultdict(list)
+    for test in tests:
+        if test.visibility == "public":
+            public[test.criterion].append(test)
+    points = {category.id: category for category in score.categories}
+    sections = []
+    for category in spec.rubric.categories:
+        criteria = []
+        for criterion in category.criteria:
+            ran = public.get(criterion.id, [])
+            failed = tuple(t for t in ran if t.outcome is not Outcome.PASSED) if ran else None
+            criteria.append(_CriterionFeedback(
+                criterion.title, failed, criterion.hint, criterion.id in local_only
+            ))  # fmt: skip
+        figure = _category_figure(category, points.get(category.id), local_only)
+        sections.append(_CategoryFeedback(category.title, figure, tuple(criteria)))
+    return sections
 
 
 def _category_figure(
@@ -133,4 +165,4 @@ def _category_figure(
         return f"{scored.points:g}/{scored.max_points:g}"
     if all(c.id in local_only for c in category.criteria):
         return LOCAL_ONLY
-    return "checked when you submit"
+    return LATER
