@@ -33,15 +33,14 @@ The rules:
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from grader.core.errors import TaskError
 from grader.core.result import Result, Status
-from grader.core.task import TaskSpec, format_validation_error
+from grader.core.task import TaskSpec, parse_toml_file
 
 CORPUS_FOLDER = "corpus"
 GROUND_TRUTH = "ground-truth.toml"
@@ -79,12 +78,7 @@ class GroundTruth(BaseModel):
 
 def parse_ground_truth(text: str, source: str, task: TaskSpec) -> GroundTruth:
     """The ground truth, each flaw's category and criterion checked against the rubric."""
-    try:
-        truth = GroundTruth.model_validate(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as error:
-        raise TaskError(f"{source}: not valid TOML: {error}") from None
-    except ValidationError as error:
-        raise TaskError(format_validation_error(error, source)) from None
+    truth = parse_toml_file(GroundTruth, text, source)
     criterion_category = task.rubric.category_of()
     categories = {category.id for category in task.rubric.categories}
     problems = []

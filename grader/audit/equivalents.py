@@ -14,15 +14,13 @@ the entry stops matching and is reported as stale instead of hiding a new mutant
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from grader.audit.mutants import Mutant
-from grader.core.errors import TaskError
-from grader.core.task import format_validation_error
+from grader.core.task import parse_toml_file
 
 EQUIVALENT_FILE = "audit/equivalent.toml"
 
@@ -59,12 +57,7 @@ class Equivalence:
 
 
 def parse_equivalents(text: str, source: str) -> EquivalentList:
-    try:
-        return EquivalentList.model_validate(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as error:
-        raise TaskError(f"{source}: not valid TOML: {error}") from None
-    except ValidationError as error:
-        raise TaskError(format_validation_error(error, source)) from None
+    return parse_toml_file(EquivalentList, text, source)
 
 
 def match_equivalents(listed: EquivalentList, mutants: Sequence[Mutant]) -> Equivalence:

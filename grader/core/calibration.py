@@ -11,15 +11,14 @@ Pure: parsing text and judging results given to it.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from grader.core.errors import TaskError
 from grader.core.result import CategoryScore, Result, Status
-from grader.core.task import TaskSpec, format_validation_error
+from grader.core.task import TaskSpec, parse_toml_file
 
 
 class VariantSpec(BaseModel):
@@ -58,12 +57,7 @@ class VariantVerdict:
 
 
 def parse_calibration(text: str, source: str, task: TaskSpec) -> CalibrationSpec:
-    try:
-        spec = CalibrationSpec.model_validate(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as error:
-        raise TaskError(f"{source}: not valid TOML: {error}") from None
-    except ValidationError as error:
-        raise TaskError(format_validation_error(error, source)) from None
+    spec = parse_toml_file(CalibrationSpec, text, source)
     categories = {category.id for category in task.rubric.categories}
     criterion_category = task.rubric.category_of()
     critical = {

@@ -10,7 +10,7 @@ import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -375,14 +375,23 @@ class Task:
         return self.tests_root / suite.path
 
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
 def parse_task_spec(text: str, source: str) -> TaskSpec:
     """Parse and validate task.toml text; `source` names the file in error messages."""
+    return parse_toml_file(TaskSpec, text, source)
+
+
+def parse_toml_file(model: type[ModelT], text: str, source: str) -> ModelT:
+    """A file people write, as `model`: TOML that is not valid, or does not fit the model, is
+    a TaskError naming `source` and each problem."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise TaskError(f"{source}: not valid TOML: {error}") from None
     try:
-        return TaskSpec.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
         raise TaskError(format_validation_error(error, source)) from None
 

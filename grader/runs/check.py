@@ -8,18 +8,17 @@ running their folder exactly as `grader grade` would. The task comes from `--tas
 from __future__ import annotations
 
 import tempfile
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from grader.core.errors import TaskError
 from grader.core.events import Listener, ignore
 from grader.core.result import Result, StageRecord, StageStatus, Status, SubmissionInfo, TestOutcome
-from grader.core.task import Task, format_validation_error
+from grader.core.task import Task, parse_toml_file
 from grader.pipeline import GradingPlan, assemble_result, now, plan_grading
 from grader.runs.batch import BatchOutcome, grade_batch
 from grader.runs.task_files import TaskLocation, load_task
@@ -75,12 +74,8 @@ def find_check_task(
             f"no task to check against: pass --task, or put a {CHECK_CONFIG} in {folder} "
             "(the candidate kit has one)"
         )
-    try:
-        config = CheckConfig.model_validate(tomllib.loads(config_path.read_text(encoding="utf-8")))
-    except tomllib.TOMLDecodeError as error:
-        raise TaskError(f"{config_path}: not valid TOML: {error}") from None
-    except ValidationError as error:
-        raise TaskError(format_validation_error(error, str(config_path))) from None
+    text = config_path.read_text(encoding="utf-8")
+    config = parse_toml_file(CheckConfig, text, str(config_path))
     return load_task(str(config_path.parent / config.task), location), config.hidden_checks
 
 
